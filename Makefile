@@ -1,0 +1,42 @@
+# The course's commands. `make lab` to learn, `make test` to check everything.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg --nbval-cell-timeout 600
+
+.PHONY: install lab test unit notebooks benchmark check-env test-latest clean
+
+install: $(STAMP)  ## venv with the pinned stack, the course in editable mode, a Jupyter kernel
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements.txt
+	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (hf-course)" >/dev/null
+	touch $(STAMP)
+
+lab: install  ## open the course in JupyterLab
+	$(BIN)/jupyter lab notebooks/00_start_here.ipynb
+
+check-env: install  ## the environment check of notebook 00, in a terminal
+	$(BIN)/python -c "import course_utils, sys; sys.exit(0 if course_utils.check_environment() else 1)"
+
+unit: install  ## unit tests of course_utils only
+	$(BIN)/python -m pytest tests -q
+
+test: install  ## unit tests, then every notebook under nbval with outputs compared
+	$(BIN)/python -m pytest tests notebooks -q $(NBVAL)
+
+notebooks: install  ## re-run notebooks top to bottom and store their outputs (NB=03 for one)
+	$(BIN)/python scripts/run_notebooks.py --store $(NB)
+
+benchmark: install  ## wall time and peak memory of each notebook (nothing is stored)
+	$(BIN)/python scripts/run_notebooks.py $(NB)
+
+test-latest:  ## drift run: a fresh venv with the newest releases, every notebook must execute
+	bash scripts/test_latest.sh
+
+clean:
+	rm -rf $(VENV) .standins

@@ -1,0 +1,368 @@
+"""Where a checkpoint or dataset comes from: the hub, the local cache, or an offline stand-in.
+
+Notebook 00, "Offline stand-ins". A stand-in is a tiny model built here, from the course's own
+data, and loaded through the same `from_pretrained` / `load_dataset` calls from a local folder.
+It never takes a hub name: the resolution prints what is used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from .environment import COURSE_ROOT, resolve_mode
+
+DATA_DIR = COURSE_ROOT / "data"
+STANDIN_VERSION = "1"  # raise when a builder changes, so old folders are not reused
+
+
+def cache_dir() -> Path:
+    """Folder for built stand-ins: COURSE_CACHE, or .standins/ in the course folder."""
+    return Path(os.environ.get("COURSE_CACHE") or COURSE_ROOT / ".standins").expanduser()
+
+
+def short_path(path: str | Path) -> str:
+    """A path as a learner should read it: relative to the course folder, or with ~ for home."""
+    path = Path(path).resolve()
+    for base, label in ((COURSE_ROOT, ""), (Path.home(), "~/")):
+        try:
+            return label + str(path.relative_to(base))
+        except ValueError:
+            continue
+    return str(path)
+
+
+@dataclass(frozen=True)
+class StandIn:
+    """A local replacement for a hub checkpoint: its folder name, builder and a description."""
+
+    name: str
+    build: Callable[[Path], None]
+    about: str
+
+
+# ---------------------------------------------------------------- tokenizers and models
+
+
+def training_corpus() -> list[str]:
+    """The course's own English text (train splits of data/), for training stand-in tokenizers."""
+    import pyarrow.parquet as pq
+
+    texts: list[str] = []
+    for split_file, columns in (
+        (DATA_DIR / "mrpc" / "train.parquet", ("sentence1", "sentence2")),
+        (DATA_DIR / "sst2" / "train.parquet", ("sentence",)),
+    ):
+        if not split_file.exists():
+            raise FileNotFoundError(
+                f"{short_path(split_file)} is missing: run `python data/make_data.py` "
+                "from the course folder (or re-clone the course)."
+            )
+        table = pq.read_table(split_file, columns=list(columns))
+        for column in columns:
+            texts.extend(table.column(column).to_pylist())
+    return texts
+
+
+def wordpiece_tokenizer(vocab_size: int = 3000):
+    """An uncased BERT WordPiece tokenizer trained on the course corpus (notebook 02, "Tokenizer")."""
+    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, trainers
+    from transformers import BertTokenizer
+
+    specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+    raw = Tokenizer(models.WordPiece(unk_token="[UNK]"))
+    raw.normalizer = normalizers.BertNormalizer(lowercase=True)
+    raw.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    trainer = trainers.WordPieceTrainer(vocab_size=vocab_size, special_tokens=specials, show_progress=False)
+    raw.train_from_iterator(training_corpus(), trainer=trainer)
+    return BertTokenizer(vocab=raw.get_vocab(), do_lower_case=True, model_max_length=128)
+
+
+def byte_bpe_vocab(vocab_size: int = 3000, specials: tuple[str, ...] = ("<|endoftext|>",)):
+    """Vocabulary and merges of a byte-level BPE (GPT-2 / BART style) trained on the course corpus."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+
+    raw = Tokenizer(models.BPE())
+    raw.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    raw.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(
+        vocab_size=vocab_size,
+        special_tokens=list(specials),
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+        show_progress=False,
+    )
+    raw.train_from_iterator(training_corpus(), trainer=trainer)
+    merges = json.loads(raw.to_str())["model"]["merges"]
+    return raw.get_vocab(), [tuple(m) if isinstance(m, list) else tuple(m.split(" ")) for m in merges]
+
+
+def _save(model, tokenizer, folder: Path) -> None:
+    model.save_pretrained(folder)  # safetensors by default
+    tokenizer.save_pretrained(folder)
+
+
+def build_tiny_bert(folder: Path) -> None:
+    """A 2-layer, hidden-64 BERT (random weights) with a course-trained WordPiece tokenizer."""
+    import torch
+    from transformers import BertConfig, BertForMaskedLM
+
+    torch.manual_seed(0)
+    tokenizer = wordpiece_tokenizer()
+    config = BertConfig(
+        vocab_size=len(tokenizer), hidden_size=64, num_hidden_layers=2, num_attention_heads=2,
+        intermediate_size=128, max_position_embeddings=128, pad_token_id=tokenizer.pad_token_id,
+    )
+    _save(BertForMaskedLM(config), tokenizer, folder)
+
+
+def build_tiny_distilbert(folder: Path) -> None:
+    """A 2-layer, dim-64 DistilBERT (random weights) sharing the WordPiece tokenizer."""
+    import torch
+    from transformers import DistilBertConfig, DistilBertForMaskedLM, DistilBertTokenizer
+
+    torch.manual_seed(0)
+    wordpiece = wordpiece_tokenizer()
+    tokenizer = DistilBertTokenizer(vocab=wordpiece.get_vocab(), do_lower_case=True, model_max_length=128)
+    config = DistilBertConfig(
+        vocab_size=len(tokenizer), dim=64, n_layers=2, n_heads=2, hidden_dim=128,
+        max_position_embeddings=128, pad_token_id=tokenizer.pad_token_id,
+    )
+    _save(DistilBertForMaskedLM(config), tokenizer, folder)
+
+
+def build_tiny_gpt2(folder: Path) -> None:
+    """A 2-layer, width-64 GPT-2 (random weights) with a course-trained byte-level BPE."""
+    import torch
+    from transformers import GPT2Config, GPT2LMHeadModel, GPT2Tokenizer
+
+    torch.manual_seed(0)
+    vocab, merges = byte_bpe_vocab()
+    tokenizer = GPT2Tokenizer(vocab=vocab, merges=merges, model_max_length=128)
+    eos = tokenizer.convert_tokens_to_ids("<|endoftext|>")
+    config = GPT2Config(
+        vocab_size=len(tokenizer), n_embd=64, n_layer=2, n_head=2, n_positions=128,
+        bos_token_id=eos, eos_token_id=eos,
+    )
+    _save(GPT2LMHeadModel(config), tokenizer, folder)
+
+
+def build_tiny_bart(folder: Path) -> None:
+    """A 2+2-layer, width-64 BART encoder-decoder (random weights) with a byte-level BPE."""
+    import torch
+    from transformers import BartConfig, BartForConditionalGeneration, BartTokenizer
+
+    torch.manual_seed(0)
+    specials = ("<s>", "<pad>", "</s>", "<unk>", "<mask>")
+    vocab, merges = byte_bpe_vocab(specials=specials)
+    tokenizer = BartTokenizer(vocab=vocab, merges=merges, model_max_length=128)
+    config = BartConfig(
+        vocab_size=len(tokenizer), d_model=64, encoder_layers=2, decoder_layers=2,
+        encoder_attention_heads=2, decoder_attention_heads=2, encoder_ffn_dim=128,
+        decoder_ffn_dim=128, max_position_embeddings=128,
+        pad_token_id=tokenizer.pad_token_id, bos_token_id=tokenizer.bos_token_id,
+        eos_token_id=tokenizer.eos_token_id, decoder_start_token_id=tokenizer.eos_token_id,
+        forced_eos_token_id=tokenizer.eos_token_id,
+    )
+    _save(BartForConditionalGeneration(config), tokenizer, folder)
+
+
+def build_tiny_sentiment(folder: Path) -> None:
+    """The tiny DistilBERT fine-tuned on data/sst2 (a few seconds), labels NEGATIVE/POSITIVE."""
+    import pyarrow.parquet as pq
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer, DataCollatorWithPadding
+
+    base = model_source("distilbert-base-uncased", override_var=None, verbose=False)
+    tokenizer = AutoTokenizer.from_pretrained(base)
+    torch.manual_seed(0)
+    model = AutoModelForSequenceClassification.from_pretrained(
+        base, num_labels=2, id2label={0: "NEGATIVE", 1: "POSITIVE"}, label2id={"NEGATIVE": 0, "POSITIVE": 1}
+    )
+    table = pq.read_table(DATA_DIR / "sst2" / "train.parquet").to_pydict()
+    encodings = tokenizer(table["sentence"], truncation=True)
+    examples = [
+        {"input_ids": ids, "attention_mask": mask, "labels": label}
+        for ids, mask, label in zip(encodings["input_ids"], encodings["attention_mask"], table["label"])
+    ]
+    loader = torch.utils.data.DataLoader(
+        examples, batch_size=32, shuffle=True, collate_fn=DataCollatorWithPadding(tokenizer),
+        generator=torch.Generator().manual_seed(0),
+    )
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3)
+    model.train()
+    for _ in range(2):
+        for batch in loader:
+            model(**batch).loss.backward()
+            optimizer.step()
+            optimizer.zero_grad()
+    _save(model.eval(), tokenizer, folder)
+
+
+STANDINS: dict[str, StandIn] = {}
+for _ids, _standin in (
+    (("bert-base-uncased", "google-bert/bert-base-uncased"),
+     StandIn("tiny-bert-uncased", build_tiny_bert, "BERT, 2 layers, hidden 64, random weights")),
+    (("distilbert-base-uncased", "distilbert/distilbert-base-uncased"),
+     StandIn("tiny-distilbert-uncased", build_tiny_distilbert, "DistilBERT, 2 layers, dim 64, random weights")),
+    (("gpt2", "openai-community/gpt2"),
+     StandIn("tiny-gpt2", build_tiny_gpt2, "GPT-2, 2 layers, width 64, random weights")),
+    (("facebook/bart-base",),
+     StandIn("tiny-bart", build_tiny_bart, "BART, 2+2 layers, width 64, random weights")),
+    (("distilbert-base-uncased-finetuned-sst-2-english",
+      "distilbert/distilbert-base-uncased-finetuned-sst-2-english"),
+     StandIn("tiny-distilbert-sst2", build_tiny_sentiment,
+             "tiny DistilBERT fine-tuned on the course's sentiment set (data/sst2)")),
+):
+    for _id in _ids:
+        STANDINS[_id] = _standin
+
+# Hub dataset (path, config) -> folder under data/ with one parquet file per split.
+DATASET_STANDINS: dict[tuple[str, str | None], str] = {
+    ("glue", "mrpc"): "mrpc",
+    ("nyu-mll/glue", "mrpc"): "mrpc",
+    ("glue", "sst2"): "sst2",
+    ("nyu-mll/glue", "sst2"): "sst2",
+    ("stanfordnlp/sst2", None): "sst2",
+}
+
+
+def _fingerprint() -> str:
+    digest = hashlib.sha256(STANDIN_VERSION.encode())
+    for path in sorted(DATA_DIR.glob("*/*.parquet")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:8]
+
+
+def build_standin(hub_id: str) -> Path:
+    """Build (once) and return the local folder of the stand-in for `hub_id`."""
+    if hub_id not in STANDINS:
+        known = ", ".join(sorted(STANDINS))
+        raise KeyError(f"No offline stand-in for {hub_id!r}. Stand-ins exist for: {known}.")
+    standin = STANDINS[hub_id]
+    folder = cache_dir() / f"{standin.name}-{_fingerprint()}"
+    if not (folder / "config.json").exists():
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        scratch = Path(tempfile.mkdtemp(prefix=f".{standin.name}-", dir=folder.parent))
+        try:
+            standin.build(scratch)
+            try:
+                scratch.rename(folder)  # atomic: a parallel build of the same folder loses quietly
+            except OSError:
+                if not (folder / "config.json").exists():
+                    raise
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+    return folder
+
+
+# ---------------------------------------------------------------- resolution
+
+
+def in_hf_cache(repo_id: str, repo_type: str = "model") -> bool:
+    """True if `repo_id` already sits in the local Hugging Face cache."""
+    from huggingface_hub import try_to_load_from_cache
+
+    filename = "config.json" if repo_type == "model" else "README.md"
+    try:
+        return isinstance(try_to_load_from_cache(repo_id, filename, repo_type=repo_type), str)
+    except ValueError:  # not a valid repo id
+        return False
+
+
+def _override(override_var: str | None) -> str | None:
+    value = os.environ.get(override_var, "").strip() if override_var else ""
+    return value or None
+
+
+def _looks_local(value: str) -> bool:
+    return value.startswith((".", "/", "~")) or Path(value).expanduser().exists()
+
+
+def model_source(hub_id: str, override_var: str | None = "COURSE_MODEL", verbose: bool = True) -> str:
+    """What to pass to `from_pretrained` for `hub_id`: the hub ID, or a local stand-in folder.
+
+    An environment variable (COURSE_MODEL by default) replaces `hub_id` without editing the notebook.
+    """
+    override = _override(override_var)
+    wanted = override or hub_id
+    origin = f" ({override_var}={override})" if override else ""
+    if _looks_local(wanted):
+        folder = Path(wanted).expanduser()
+        if not (folder / "config.json").exists():
+            raise FileNotFoundError(
+                f"{wanted!r}{origin} is not a checkpoint folder (no config.json). "
+                "Point it at a folder written by save_pretrained, or unset it."
+            )
+        return _say(verbose, hub_id, str(folder.resolve()), f"local folder {short_path(folder)}")
+    mode = resolve_mode()
+    if mode == "hub":
+        if override:
+            from huggingface_hub import repo_exists
+
+            if not repo_exists(override):
+                raise ValueError(
+                    f"{override_var}={override!r} names no model on the Hugging Face Hub. "
+                    "Check the spelling (e.g. 'google-bert/bert-base-cased') or unset it."
+                )
+        return _say(verbose, hub_id, wanted, f"{wanted} from the Hugging Face Hub")
+    if in_hf_cache(wanted):
+        return _say(verbose, hub_id, wanted, f"{wanted} from your local Hugging Face cache (offline)")
+    if override:
+        raise ValueError(
+            f"{override_var}={override!r}: the course is offline and this model is not in your "
+            "Hugging Face cache. Download it once while online, point the variable at a local "
+            "folder, or unset it to use the stand-in."
+        )
+    folder = build_standin(hub_id)
+    about = STANDINS[hub_id].about
+    return _say(verbose, hub_id, str(folder), f"offline stand-in {short_path(folder)} ({about})")
+
+
+def dataset_source(
+    path: str, name: str | None = None, override_var: str | None = "COURSE_DATASET", verbose: bool = True
+) -> dict[str, str]:
+    """Keyword arguments for `load_dataset(**...)`: the hub dataset, or the local stand-in folder.
+
+    The override variable takes "path" or "path:config", e.g. COURSE_DATASET=nyu-mll/glue:mrpc.
+    """
+    override = _override(override_var)
+    if override:
+        path, _, name = override.partition(":")
+        name = name or None
+    label = f"{path}/{name}" if name else path
+    if _looks_local(path):
+        folder = Path(path).expanduser()
+        if not folder.is_dir():
+            raise FileNotFoundError(
+                f"{path!r} ({override_var}) is not a folder. Point it at a folder of data files "
+                "(one per split) or unset it."
+            )
+        return _say(verbose, label, {"path": str(folder.resolve())}, f"local folder {short_path(folder)}")
+    kwargs = {"path": path, **({"name": name} if name else {})}
+    if resolve_mode() == "hub":
+        return _say(verbose, label, kwargs, f"{label} from the Hugging Face Hub")
+    if in_hf_cache(path, repo_type="dataset"):
+        return _say(verbose, label, kwargs, f"{label} from your local Hugging Face cache (offline)")
+    if override or (path, name) not in DATASET_STANDINS:
+        known = ", ".join(f"{p}/{n}" if n else p for p, n in DATASET_STANDINS)
+        raise ValueError(
+            f"{label}: the course is offline and this dataset is not in your Hugging Face cache. "
+            f"Offline stand-ins exist for: {known}; or point {override_var} at a local folder."
+        )
+    folder = DATA_DIR / DATASET_STANDINS[(path, name)]
+    return _say(
+        verbose, label, {"path": str(folder)},
+        f"offline stand-in {short_path(folder)} (generated; datasheet: {short_path(folder / 'README.md')})",
+    )
+
+
+def _say(verbose: bool, asked: str, value, where: str):
+    if verbose:
+        print(f"{asked} -> {where}")
+    return value

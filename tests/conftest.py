@@ -1,0 +1,22 @@
+"""Shared fixtures: every test starts with no mode decided and no course variables set."""
+
+import pytest
+
+from course_utils import environment
+
+COURSE_VARS = ("COURSE_MODE", "COURSE_MODEL", "COURSE_DATASET", "HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE", "TRANSFORMERS_OFFLINE")
+
+
+@pytest.fixture(autouse=True)
+def fresh_mode(monkeypatch):
+    for var in COURSE_VARS:
+        monkeypatch.delenv(var, raising=False)
+    environment.reset_mode()
+    yield
+    environment.reset_mode()
+
+
+@pytest.fixture
+def offline(monkeypatch):
+    """The course in offline mode, as on a machine with no network."""
+    monkeypatch.setenv("COURSE_MODE", "offline")

@@ -1,0 +1,128 @@
+import os
+import time
+
+import pytest
+
+import course_utils
+from course_utils import environment
+
+
+def test_mode_defaults_to_auto():
+    assert course_utils.course_mode() == "auto"
+
+
+@pytest.mark.parametrize("value", ["hub", "offline", "AUTO"])
+def test_mode_accepts_known_values(monkeypatch, value):
+    monkeypatch.setenv("COURSE_MODE", value)
+    assert course_utils.course_mode() == value.lower()
+
+
+def test_unknown_mode_says_what_to_do(monkeypatch):
+    monkeypatch.setenv("COURSE_MODE", "online")
+    with pytest.raises(ValueError, match="auto, hub, offline"):
+        course_utils.course_mode()
+
+
+def test_auto_mode_without_network_decides_offline_fast(monkeypatch):
+    monkeypatch.setattr(environment, "HUB_URL", "https://hub.invalid")  # never resolves
+    start = time.perf_counter()
+    assert environment.resolve_mode() == "offline"
+    assert time.perf_counter() - start < 5
+    assert os.environ["HF_HUB_OFFLINE"] == "1"
+    import huggingface_hub.constants
+
+    assert huggingface_hub.constants.HF_HUB_OFFLINE is True
+
+
+def test_unreachable_hub_is_detected_within_timeout():
+    start = time.perf_counter()
+    assert course_utils.hub_reachable("http://127.0.0.1:9", timeout=1.0) is False
+    assert time.perf_counter() - start < 2.5
+
+
+def test_offline_variable_wins_in_auto_mode(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setattr(environment, "hub_reachable", lambda *a, **k: pytest.fail("must not probe"))
+    assert environment.resolve_mode() == "offline"
+    assert environment._state["mode_reason"] == "HF_HUB_OFFLINE is set"
+
+
+def test_mode_is_decided_once(monkeypatch, offline):
+    assert environment.resolve_mode() == "offline"
+    monkeypatch.setenv("COURSE_MODE", "hub")
+    assert environment.resolve_mode() == "offline"
+
+
+def test_setup_prints_one_banner_line(capsys, offline):
+    info = course_utils.setup(seed=3)
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 1
+    assert "transformers" in lines[0] and "mode: offline (COURSE_MODE=offline)" in lines[0]
+    assert info["device"] == course_utils.choose_device()
+    assert info["seed"] == 3
+
+
+def test_setup_seeds_torch(offline):
+    import torch
+
+    course_utils.setup(seed=7)
+    first = torch.rand(3)
+    course_utils.setup(seed=7)
+    assert torch.equal(first, torch.rand(3))
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, "0"])
+def test_setup_rejects_bad_seed(seed, offline):
+    with pytest.raises(ValueError, match="non-negative int"):
+        course_utils.setup(seed=seed)
+
+
+def test_cpu_precision_is_fp32_with_reason():
+    precision = course_utils.choose_precision("cpu")
+    assert precision.mixed_precision == "no"
+    assert precision.trainer_kwargs == {}
+    assert "fp16 does nothing on a CPU" in precision.reason
+
+
+def test_precision_kwargs_for_mixed_precision():
+    assert course_utils.Precision("bf16", "r").trainer_kwargs == {"bf16": True}
+    assert course_utils.Precision("fp16", "r").trainer_kwargs == {"fp16": True}
+
+
+def test_precision_rejects_unknown_device():
+    with pytest.raises(ValueError, match="'cuda', 'mps' or 'cpu'"):
+        course_utils.choose_precision("tpu")
+
+
+@pytest.mark.skipif(__import__("torch").cuda.is_available(), reason="checks the no-GPU error")
+def test_precision_cuda_without_gpu_is_an_error():
+    with pytest.raises(ValueError, match="sees no CUDA GPU"):
+        course_utils.choose_precision("cuda")
+
+
+def test_environment_check_passes_here(capsys):
+    assert course_utils.check_environment() is True
+    out = capsys.readouterr().out
+    assert "FAIL" not in out and "OK   transformers" in out
+
+
+def test_environment_report_flags_a_missing_library(monkeypatch):
+    monkeypatch.setattr(environment, "LIBRARIES", ("transformers", "no-such-library"))
+    rows = {check: (ok, detail) for check, ok, detail in course_utils.environment_report()}
+    assert rows["no-such-library"] == (False, "missing")
+
+
+def test_colab_detection(monkeypatch):
+    assert course_utils.in_colab() is False
+    monkeypatch.setenv("COLAB_RELEASE_TAG", "release-colab")
+    assert course_utils.in_colab() is True
+
+
+def test_import_has_no_side_effects():
+    import subprocess
+    import sys
+
+    code = "import os, sys, course_utils; print('torch' in sys.modules, os.environ.get('HF_HUB_OFFLINE'))"
+    env = {k: v for k, v in os.environ.items() if k != "HF_HUB_OFFLINE"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.split() == ["False", "None"]
