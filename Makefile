@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg --nbval-cell-timeout 600
 
-.PHONY: install lab test unit notebooks benchmark check-env test-latest clean
+.PHONY: install lab test unit test-browser notebooks benchmark check-env test-latest clean
 
 install: $(STAMP)  ## venv with the pinned stack, the course in editable mode, a Jupyter kernel
 
@@ -24,10 +24,14 @@ check-env: install  ## the environment check of notebook 00, in a terminal
 	$(BIN)/python -c "import course_utils, sys; sys.exit(0 if course_utils.check_environment() else 1)"
 
 unit: install  ## unit tests of course_utils only
-	$(BIN)/python -m pytest tests -q
+	$(BIN)/python -m pytest tests -q --ignore=tests/browser
 
 test: install  ## unit tests, then every notebook under nbval with outputs compared
-	$(BIN)/python -m pytest tests notebooks -q $(NBVAL)
+	$(BIN)/python -m pytest tests notebooks -q --ignore=tests/browser $(NBVAL)
+
+test-browser: install  ## every notebook in a real JupyterLab + Chromium (needs: apt-get install chromium)
+	$(BIN)/python -m pip install -q -r tests/browser/requirements.txt
+	$(BIN)/python -m pytest tests/browser -q -rs
 
 notebooks: install  ## re-run notebooks top to bottom and store their outputs (NB=03 for one)
 	$(BIN)/python scripts/run_notebooks.py --store $(NB)

@@ -167,6 +167,10 @@ def quiet_noise() -> None:
 
     transformers.utils.logging.disable_progress_bar()
     transformers.logging.set_verbosity_error()
+    import datasets
+
+    # Map/"Generating split" bars show only when nothing is cached yet: output would vary by run.
+    datasets.disable_progress_bars()
 
 
 def plot_style() -> None:

@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import shutil
+import string
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,7 @@ from typing import Callable
 from .environment import COURSE_ROOT, resolve_mode
 
 DATA_DIR = COURSE_ROOT / "data"
-STANDIN_VERSION = "1"  # raise when a builder changes, so old folders are not reused
+STANDIN_VERSION = "2"  # raise when a builder changes, so old folders are not reused
 
 
 def cache_dir() -> Path:
@@ -79,7 +80,10 @@ def wordpiece_tokenizer(vocab_size: int = 3000):
     raw = Tokenizer(models.WordPiece(unk_token="[UNK]"))
     raw.normalizer = normalizers.BertNormalizer(lowercase=True)
     raw.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
-    trainer = trainers.WordPieceTrainer(vocab_size=vocab_size, special_tokens=specials, show_progress=False)
+    trainer = trainers.WordPieceTrainer(
+        vocab_size=vocab_size, special_tokens=specials, show_progress=False,
+        initial_alphabet=list(string.ascii_lowercase + string.digits + string.punctuation),  # "?" too
+    )
     raw.train_from_iterator(training_corpus(), trainer=trainer)
     return BertTokenizer(vocab=raw.get_vocab(), do_lower_case=True, model_max_length=128)
 

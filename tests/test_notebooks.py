@@ -74,6 +74,8 @@ def test_marked_cells_say_why(path):
             if line in ("# NBVAL_IGNORE_OUTPUT", "# NBVAL_RAISES_EXCEPTION"):
                 reason = lines[i + 1] if i + 1 < len(lines) else ""
                 assert reason.startswith("# Why: ") and len(reason) > 12, f"{line} needs '# Why: ...' next"
+                if line == "# NBVAL_RAISES_EXCEPTION":
+                    assert "raises-exception" in c["metadata"].get("tags", []), "tag it raises-exception"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
