@@ -138,7 +138,7 @@ def choose_precision(device: str | None = None) -> Precision:
         if not torch.cuda.is_available():
             raise ValueError("device='cuda' but PyTorch sees no CUDA GPU: pass None to detect the device.")
         name = torch.cuda.get_device_name(0)
-        if torch.cuda.is_bf16_supported():
+        if torch.cuda.is_bf16_supported(including_emulation=False):  # a T4 only emulates bf16
             return Precision("bf16", f"{name} supports bf16: same range as fp32, no loss scaling needed")
         return Precision("fp16", f"{name} has no bf16: fp16 with loss scaling")
     return Precision(

@@ -13,7 +13,7 @@ import pytest
 import course_utils
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-EXPECTED = ["00_start_here", "01_history", "02_components", "03_datasets", "04_trainer", "05_accelerate"]
+EXPECTED = ["00_start_here", "01_history", "02_components", "03_datasets", "04_trainer", "05_accelerate", "06_speed"]
 MACHINE_PATH = re.compile(r"(/root/|/home/\w+|/work/|/tmp/[\w.-]+/)")
 
 

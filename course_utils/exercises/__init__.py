@@ -38,7 +38,7 @@ def wrong(exercise: str, message: str, hint: str) -> Feedback:
 
 
 def unanswered(exercise: str, value: object, hint: str) -> Feedback | None:
-    """Feedback for an answer still left as None or Ellipsis, else None."""
+    """Feedback for an answer still left as None or Ellipsis, else None (test it with `is not None`)."""
     if value is None or value is Ellipsis:
         return wrong(exercise, "There is no answer yet (it is still None).", hint)
     return None
