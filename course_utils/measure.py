@@ -23,6 +23,8 @@ def memory_mb(pid: int | None = None) -> dict[str, float]:
 
     Notebook 03, "Memory mapping, measured": pages of a memory-mapped file count in RSS but are
     not the heap; `RssAnon` in /proc/<pid>/status is the heap, `RssFile` the mapped file pages.
+    Off Linux (no /proc) psutil gives no such split: there "heap" is RSS less shared pages where
+    psutil reports them (Linux only), else the whole RSS, and "file" is 0.
     """
     status = Path(f"/proc/{pid or 'self'}/status")
     if not status.exists():
