@@ -20,7 +20,7 @@ from typing import Callable
 from .environment import COURSE_ROOT, resolve_mode
 
 DATA_DIR = COURSE_ROOT / "data"
-STANDIN_VERSION = "2"  # raise when a builder changes, so old folders are not reused
+STANDIN_VERSION = "3"  # raise when a builder changes, so old folders are not reused
 
 
 def cache_dir() -> Path:
@@ -112,15 +112,15 @@ def _save(model, tokenizer, folder: Path) -> None:
 
 
 def build_tiny_bert(folder: Path) -> None:
-    """A 2-layer, hidden-64 BERT (random weights) with a course-trained WordPiece tokenizer."""
+    """A 2-layer, hidden-128 BERT (random weights) with a course-trained WordPiece tokenizer."""
     import torch
     from transformers import BertConfig, BertForMaskedLM
 
     torch.manual_seed(0)
     tokenizer = wordpiece_tokenizer()
     config = BertConfig(
-        vocab_size=len(tokenizer), hidden_size=64, num_hidden_layers=2, num_attention_heads=2,
-        intermediate_size=128, max_position_embeddings=128, pad_token_id=tokenizer.pad_token_id,
+        vocab_size=len(tokenizer), hidden_size=128, num_hidden_layers=2, num_attention_heads=4,
+        intermediate_size=256, max_position_embeddings=128, pad_token_id=tokenizer.pad_token_id,
     )
     _save(BertForMaskedLM(config), tokenizer, folder)
 
@@ -211,7 +211,7 @@ def build_tiny_sentiment(folder: Path) -> None:
 STANDINS: dict[str, StandIn] = {}
 for _ids, _standin in (
     (("bert-base-uncased", "google-bert/bert-base-uncased"),
-     StandIn("tiny-bert-uncased", build_tiny_bert, "BERT, 2 layers, hidden 64, random weights")),
+     StandIn("tiny-bert-uncased", build_tiny_bert, "BERT, 2 layers, hidden 128, random weights")),
     (("distilbert-base-uncased", "distilbert/distilbert-base-uncased"),
      StandIn("tiny-distilbert-uncased", build_tiny_distilbert, "DistilBERT, 2 layers, dim 64, random weights")),
     (("gpt2", "openai-community/gpt2"),

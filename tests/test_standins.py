@@ -31,7 +31,7 @@ def test_offline_standin_loads_through_auto_classes(offline, hub_id, capsys):
     if model.config.is_encoder_decoder:
         batch["decoder_input_ids"] = batch["input_ids"]
     with torch.no_grad():
-        assert model(**batch).last_hidden_state.shape[-1] == 64
+        assert model(**batch).last_hidden_state.shape[-1] == model.config.hidden_size <= 128
 
 
 def test_standin_is_safetensors_only(offline):
@@ -64,7 +64,7 @@ def test_sentiment_standin_through_pipeline(offline):
     assert config.id2label == {0: "NEGATIVE", 1: "POSITIVE"}
     validation = load_dataset(**course_utils.dataset_source("glue", "sst2"), split="validation")
     sample = validation.select(range(200))
-    predictions = classifier(sample["sentence"])
+    predictions = classifier(list(sample["sentence"]))
     accuracy = sum(p["label"] == ("POSITIVE" if y else "NEGATIVE") for p, y in zip(predictions, sample["label"])) / 200
     assert accuracy > 0.9
 
