@@ -81,3 +81,16 @@ def test_marked_cells_say_why(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_stays_light(path):
     assert path.stat().st_size < 1_000_000
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_slides_metadata(path):
+    slides = [c for c in cells(path) if c["metadata"].get("slideshow", {}).get("slide_type") == "slide"]
+    assert cells(path)[0] in slides and len(slides) >= 4
+
+
+def test_instructor_guide_covers_every_notebook():
+    guide = (NOTEBOOKS[0].parent / "instructor_guide.md").read_text()
+    for path in NOTEBOOKS:
+        assert f"| {path.stem[:2]} " in guide, f"no objectives for {path.stem}"
+    assert "3-hour" in guide and "Errors learners hit most" in guide

@@ -58,7 +58,7 @@ def lab(tmp_path_factory):
         [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", "--ip=127.0.0.1",
          f"--port={port}", f"--ServerApp.token={token}", f"--ServerApp.root_dir={root}",
          f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={settings}"],
-        stdout=subprocess.DEVNULL, stderr=open(root / "server.log", "w"), cwd=root,
+        stdout=subprocess.DEVNULL, stderr=open(settings / "server.log", "w"), cwd=root,
     )
     base = f"http://127.0.0.1:{port}"
     for _ in range(120):
@@ -69,7 +69,7 @@ def lab(tmp_path_factory):
             time.sleep(0.5)
     else:
         server.kill()
-        pytest.fail("JupyterLab did not start: " + (root / "server.log").read_text()[-2000:])
+        pytest.fail("JupyterLab did not start: " + (settings / "server.log").read_text()[-2000:])
     yield {"base": base, "token": token, "root": root}
     server.terminate()
     server.wait(timeout=30)
@@ -116,7 +116,7 @@ def test_run_all_in_jupyterlab(lab, browser, notebook):
     status = page.locator(".jp-StatusBar-Widget", has_text="| Idle")  # kernel started and idle
     status.first.wait_for(timeout=120_000)
     page.locator(".lm-MenuBar-item", has_text="Run").first.click()
-    page.locator('.lm-Menu-item[data-command="notebook:run-all-cells"]').click()
+    page.locator('.lm-Menu-item[data-command="runmenu:run-all"]').click()
     deadline = time.time() + RUN_TIMEOUT_S
     time.sleep(2)
     while time.time() < deadline:  # done when no prompt shows [*] and the kernel is idle
