@@ -16,14 +16,15 @@ def check_training_args(args: Any) -> Feedback:
     """Notebook 04, Exercise 4.1: the old TrainingArguments call, fixed for Transformers 5."""
     from transformers import TrainingArguments
 
-    if (missing := unanswered(EX1, args, "Build it with TrainingArguments(output_dir=..., eval_strategy=..., ...).")):
+    missing = unanswered(EX1, args, "Build it with TrainingArguments(output_dir=..., eval_strategy=..., ...).")
+    if missing is not None:
         return missing
     if not isinstance(args, TrainingArguments):
         return wrong(EX1, f"The answer is a {type(args).__name__}, not a TrainingArguments object.",
                      "Call TrainingArguments(...) and assign the object it returns to `answer`.")
     if args.eval_strategy != "epoch":
         return wrong(EX1, f"eval_strategy is {args.eval_strategy.value!r}: the model is not evaluated each epoch.",
-                     "Old tutorials wrote evaluation_strategy=...; Transformers 5 only accepts eval_strategy=\"epoch\".")
+                     "Old tutorials wrote evaluation_strategy=...; today it is eval_strategy=\"epoch\".")
     if args.save_strategy != "epoch":
         return wrong(EX1, f"save_strategy is {args.save_strategy.value!r}: checkpoints are not written each epoch.",
                      "Set save_strategy=\"epoch\", so each evaluated model also has a checkpoint.")
@@ -69,7 +70,8 @@ def check_compute_metrics(compute_metrics: Callable[..., Any]) -> Feedback:
     from sklearn.metrics import f1_score
     from transformers import EvalPrediction
 
-    if (missing := unanswered(EX2, compute_metrics, "Define `def compute_metrics(eval_pred): ...` and assign it.")):
+    missing = unanswered(EX2, compute_metrics, "Define `def compute_metrics(eval_pred): ...` and assign it.")
+    if missing is not None:
         return missing
     if not callable(compute_metrics):
         return wrong(EX2, f"The answer is a {type(compute_metrics).__name__}, not a function.",
@@ -113,7 +115,8 @@ def check_compute_metrics(compute_metrics: Callable[..., Any]) -> Feedback:
 
 def check_training_steps(training_steps: Callable[[int, int, int], tuple[int, int]]) -> Feedback:
     """Notebook 04, Exercise 4.3: optimizer steps per epoch and in total."""
-    if (missing := unanswered(EX3, training_steps, "Define training_steps(num_examples, batch_size, epochs).")):
+    missing = unanswered(EX3, training_steps, "Define training_steps(num_examples, batch_size, epochs).")
+    if missing is not None:
         return missing
     if not callable(training_steps):
         return wrong(EX3, f"The answer is a {type(training_steps).__name__}, not a function.",
@@ -125,7 +128,8 @@ def check_training_steps(training_steps: Callable[[int, int, int], tuple[int, in
             got = training_steps(n, batch, epochs)
         except Exception as error:  # the learner's code: report whatever it raised
             return wrong(EX3, f"training_steps({n}, {batch}, {epochs}) raised {type(error).__name__}: {error}",
-                         "Return a tuple (steps_per_epoch, total_steps).")
+                         "It must take three numbers (num_examples, batch_size, epochs) and return a tuple "
+                         "(steps_per_epoch, total_steps).")
         if not (isinstance(got, tuple) and len(got) == 2):
             return wrong(EX3, f"training_steps({n}, {batch}, {epochs}) returned {got!r}, not a pair.",
                          "Return a tuple (steps_per_epoch, total_steps).")
@@ -149,7 +153,8 @@ def check_training_steps(training_steps: Callable[[int, int, int], tuple[int, in
 def check_learning_rates(answer: Any) -> Feedback:
     """Notebook 04, Exercise 4.4: a learning rate for a pretrained and for a from-scratch model."""
     hint = 'Give a dict {"pretrained": ..., "from_scratch": ...} of two floats.'
-    if (missing := unanswered(EX4, answer, hint)):
+    missing = unanswered(EX4, answer, hint)
+    if missing is not None:
         return missing
     if not isinstance(answer, dict) or set(answer) != {"pretrained", "from_scratch"}:
         return wrong(EX4, f"The answer is {answer!r}.", hint)
