@@ -168,8 +168,8 @@ def check_learning_rates(answer: Any) -> Feedback:
     if not 1e-5 <= pretrained <= 1e-4:
         return wrong(EX4, f"{pretrained:g} for the pretrained checkpoint is outside 1e-5 to 1e-4.",
                      "Fine-tuning BERT-family checkpoints uses 2e-5 to 5e-5 (the BERT paper's grid); "
-                     "larger rates wipe out what pretraining learned.")
+                     "much larger rates can destroy what pretraining learned.")
     if not 3e-4 <= scratch <= 3e-3:
         return wrong(EX4, f"{scratch:g} for the from-scratch tiny model is outside 3e-4 to 3e-3.",
-                     "Section 4.4 measured it: at 2e-5 the random model barely moves in 3 epochs; 1e-3 learns.")
+                     "Section 4.6: at 2e-5 a random weight moves less than its own size in a run; 1e-3 learns.")
     return correct(EX4, f"{pretrained:g} to fine-tune, {scratch:g} to train from scratch.")
