@@ -9,8 +9,9 @@ COURSE_VARS = ("COURSE_MODE", "COURSE_MODEL", "COURSE_DATASET", "HF_HUB_OFFLINE"
 
 @pytest.fixture(autouse=True)
 def fresh_mode(monkeypatch):
-    for var in COURSE_VARS:
-        monkeypatch.delenv(var, raising=False)
+    for var in COURSE_VARS:  # set, then delete: undo then restores the original, even if a test set it
+        monkeypatch.setenv(var, "")
+        monkeypatch.delenv(var)
     environment.reset_mode()
     yield
     environment.reset_mode()
