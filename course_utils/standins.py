@@ -106,6 +106,17 @@ def byte_bpe_vocab(vocab_size: int = 3000, specials: tuple[str, ...] = ("<|endof
     return raw.get_vocab(), [tuple(m) if isinstance(m, list) else tuple(m.split(" ")) for m in merges]
 
 
+def trained_vocab(name: str) -> tuple[dict[str, int], list[tuple[str, str]]]:
+    """The committed vocabulary (and BPE merges) of a stand-in tokenizer, data/tokenizers/NAME.json.
+
+    Training with `tokenizers` breaks ties differently from run to run, so the tokenizers were
+    trained once with wordpiece_tokenizer / byte_bpe_vocab and their vocabularies committed.
+    """
+    saved = json.loads((DATA_DIR / "tokenizers" / f"{name}.json").read_text())
+    merges = [tuple(m) if isinstance(m, list) else tuple(m.split(" ")) for m in saved.get("merges", [])]
+    return saved["vocab"], merges
+
+
 def _save(model, tokenizer, folder: Path) -> None:
     model.save_pretrained(folder)  # safetensors by default
     tokenizer.save_pretrained(folder)
@@ -114,10 +125,10 @@ def _save(model, tokenizer, folder: Path) -> None:
 def build_tiny_bert(folder: Path) -> None:
     """A 2-layer, hidden-128 BERT (random weights) with a course-trained WordPiece tokenizer."""
     import torch
-    from transformers import BertConfig, BertForMaskedLM
+    from transformers import BertConfig, BertForMaskedLM, BertTokenizer
 
     torch.manual_seed(0)
-    tokenizer = wordpiece_tokenizer()
+    tokenizer = BertTokenizer(vocab=trained_vocab("tiny-bert-uncased")[0], do_lower_case=True, model_max_length=128)
     config = BertConfig(
         vocab_size=len(tokenizer), hidden_size=128, num_hidden_layers=2, num_attention_heads=4,
         intermediate_size=256, max_position_embeddings=128, pad_token_id=tokenizer.pad_token_id,
@@ -131,8 +142,8 @@ def build_tiny_distilbert(folder: Path) -> None:
     from transformers import DistilBertConfig, DistilBertForMaskedLM, DistilBertTokenizer
 
     torch.manual_seed(0)
-    wordpiece = wordpiece_tokenizer()
-    tokenizer = DistilBertTokenizer(vocab=wordpiece.get_vocab(), do_lower_case=True, model_max_length=128)
+    vocab = trained_vocab("tiny-distilbert-uncased")[0]
+    tokenizer = DistilBertTokenizer(vocab=vocab, do_lower_case=True, model_max_length=128)
     config = DistilBertConfig(
         vocab_size=len(tokenizer), dim=64, n_layers=2, n_heads=2, hidden_dim=128,
         max_position_embeddings=128, pad_token_id=tokenizer.pad_token_id,
@@ -146,7 +157,7 @@ def build_tiny_gpt2(folder: Path) -> None:
     from transformers import GPT2Config, GPT2LMHeadModel, GPT2Tokenizer
 
     torch.manual_seed(0)
-    vocab, merges = byte_bpe_vocab()
+    vocab, merges = trained_vocab("tiny-gpt2")
     tokenizer = GPT2Tokenizer(vocab=vocab, merges=merges, model_max_length=128)
     eos = tokenizer.convert_tokens_to_ids("<|endoftext|>")
     config = GPT2Config(
@@ -162,8 +173,7 @@ def build_tiny_bart(folder: Path) -> None:
     from transformers import BartConfig, BartForConditionalGeneration, BartTokenizer
 
     torch.manual_seed(0)
-    specials = ("<s>", "<pad>", "</s>", "<unk>", "<mask>")
-    vocab, merges = byte_bpe_vocab(specials=specials)
+    vocab, merges = trained_vocab("tiny-bart")
     tokenizer = BartTokenizer(vocab=vocab, merges=merges, model_max_length=128)
     config = BartConfig(
         vocab_size=len(tokenizer), d_model=64, encoder_layers=2, decoder_layers=2,
