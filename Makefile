@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg --nbval-cell-timeout 600
 
-.PHONY: install lab test unit test-browser notebooks benchmark check-env test-latest clean
+.PHONY: install lab test unit test-browser notebooks benchmark check-env test-latest test-host clean
 
 install: $(STAMP)  ## venv with the pinned stack, the course in editable mode, a Jupyter kernel
 
@@ -40,7 +40,10 @@ benchmark: install  ## wall time and peak memory of each notebook (nothing is st
 	$(BIN)/python scripts/run_notebooks.py $(NB)
 
 test-latest:  ## drift run: a fresh venv with the newest releases, every notebook must execute
-	bash scripts/test_latest.sh
+	bash scripts/test_versions.sh
+
+test-host:  ## the pins with the GPU host's Transformers (5.17, ../shared/gpu/README.md)
+	bash scripts/test_versions.sh transformers==5.17.0
 
 clean:
 	rm -rf $(VENV) .standins
