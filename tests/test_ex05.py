@@ -88,7 +88,8 @@ def test_5_3_typical_mistakes(answer, hint_part):
 
 
 def test_5_3_bad_type_and_unanswered():
-    assert "not a line of code" in ex05.check_backward_line(42).message
+    feedback = ex05.check_backward_line(42)
+    assert "not a string" in feedback.message and "in quotes" in feedback.hint
     assert "still None" in ex05.check_backward_line(None).message
 
 

@@ -87,12 +87,12 @@ def test_unanswered_and_bad_types(check):
     assert "still None" in check(None).message
     for bad in ("fast", [1, 2], True, float("nan")):
         feedback = check(bad)
-        assert not feedback and ("Expected" in feedback.message or "not one of" in feedback.message), bad
+        assert not feedback and any(words in feedback.message for words in ("Expected", "not one of", "not a dict")), bad
 
 
 def test_precision_choice_names_missing_machines():
     feedback = ex06.check_precision_choice({"Tesla T4": "fp16"})
-    assert not feedback and "Missing" in feedback.message and "laptop CPU" in feedback.message
+    assert not feedback and "No answer for" in feedback.message and "laptop CPU" in feedback.message
 
 
 def test_precision_choice_left_as_none():

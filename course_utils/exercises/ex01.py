@@ -6,7 +6,7 @@ import datetime as dt
 import math
 from pathlib import Path
 
-from . import Feedback, correct, unanswered, wrong
+from . import Feedback, correct, invalid_answer, wrong
 
 # Exercise 1.1: the task each Auto class with a head is made for.
 TASK_CLASSES = {
@@ -35,14 +35,8 @@ def check_1_1(answer: dict | None) -> Feedback:
     """Notebook 01, Exercise 1.1: which Auto class fits each task."""
     ex = "Exercise 1.1"
     hint = "Map each task to a class name, e.g. {'continue a text': 'AutoModelForCausalLM', ...}."
-    if (missing := unanswered(ex, answer, hint)) is not None:
-        return missing
-    if not isinstance(answer, dict):
-        return wrong(ex, f"The answer is a {type(answer).__name__}, not a dict.", hint)
-    absent = [task for task in TASK_CLASSES if task not in answer]
-    if absent:
-        return wrong(ex, f"No class for: {', '.join(repr(t) for t in absent)}.",
-                     f"Use exactly these keys: {', '.join(repr(t) for t in TASK_CLASSES)}.")
+    if (problem := invalid_answer(ex, answer, hint, "a dict", keys=TASK_CLASSES)) is not None:
+        return problem
     import transformers
 
     for task, expected in TASK_CLASSES.items():
@@ -74,13 +68,8 @@ def check_1_2(answer: dict | None, configs: dict) -> Feedback:
     """Notebook 01, Exercise 1.2: the name each family's config.json gives the hidden width."""
     ex = "Exercise 1.2"
     hint = "Give {family: (name in config.json, value)}, e.g. {'BERT': ('hidden_size', <number>), ...}."
-    if (missing := unanswered(ex, answer, hint)) is not None:
-        return missing
-    if not isinstance(answer, dict):
-        return wrong(ex, f"The answer is a {type(answer).__name__}, not a dict.", hint)
-    absent = [family for family in configs if family not in answer]
-    if absent:
-        return wrong(ex, f"No entry for: {', '.join(absent)}.", f"Use the keys of `configs`: {', '.join(configs)}.")
+    if (problem := invalid_answer(ex, answer, hint, "a dict", keys=configs)) is not None:
+        return problem
     for family, config in configs.items():
         given = answer[family]
         if not (isinstance(given, (tuple, list)) and len(given) == 2 and isinstance(given[0], str)):
@@ -107,8 +96,8 @@ def check_1_3(answer: tuple | None, weights_file: str | Path) -> Feedback:
     """Notebook 01, Exercise 1.3: the largest tensor in a safetensors file, read from its header."""
     ex = "Exercise 1.3"
     hint = "Give (tensor name, shape), e.g. ('some.layer.weight', (rows, columns)), read with safe_open."
-    if (missing := unanswered(ex, answer, hint)) is not None:
-        return missing
+    if (problem := invalid_answer(ex, answer, hint)) is not None:
+        return problem
     if not (isinstance(answer, (tuple, list)) and len(answer) == 2 and isinstance(answer[0], str)):
         return wrong(ex, f"The answer is {answer!r}.", hint)
     from safetensors import safe_open
@@ -143,8 +132,8 @@ def check_1_4(answer: dict | None) -> Feedback:
     """Notebook 01, Exercise 1.4: place the DistilBERT paper on the timeline (date, size, source)."""
     ex = "Exercise 1.4"
     hint = "Give a dict with keys 'date' (a datetime.date), 'params' (a number) and 'source' (a URL)."
-    if (missing := unanswered(ex, answer, hint)) is not None:
-        return missing
+    if (problem := invalid_answer(ex, answer, hint)) is not None:
+        return problem
     if not isinstance(answer, dict) or not {"date", "params", "source"} <= set(answer):
         return wrong(ex, f"The answer must be a dict with date, params and source; got {answer!r}.", hint)
     date, params, source = answer["date"], answer["params"], answer["source"]

@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from . import Feedback, correct, unanswered, wrong
+from . import Feedback, correct, invalid_answer, wrong
 
 if TYPE_CHECKING:
     from transformers import BatchEncoding, PretrainedConfig, PreTrainedTokenizerBase, TextClassificationPipeline
@@ -44,8 +44,8 @@ def check_2_1(answer: object, config: PretrainedConfig) -> Feedback:
     """Notebook 02, Exercise 2.1: the parameter count of AutoModelForSequenceClassification.from_config(config)."""
     ex = "Exercise 2.1"
     hint = "Body (embeddings + layers + pooler, the formula of 2.2) + head (hidden x num_labels + num_labels)."
-    if (missing := unanswered(ex, answer, hint)) is not None:
-        return missing
+    if (problem := invalid_answer(ex, answer, hint)) is not None:
+        return problem
     count = _as_int(answer)
     if count is None:
         return wrong(ex, f"The answer is a {type(answer).__name__} ({answer!r}), not a whole number.",
@@ -92,8 +92,8 @@ def check_2_2(answer: object, encoding: BatchEncoding) -> Feedback:
     """Notebook 02, Exercise 2.2: the index where segment B starts in an encoded sentence pair."""
     ex = "Exercise 2.2"
     hint = "Find the first position whose token_type_ids value is 1."
-    if (missing := unanswered(ex, answer, hint)) is not None:
-        return missing
+    if (problem := invalid_answer(ex, answer, hint)) is not None:
+        return problem
     pair_hint = "Encode one pair with the BERT tokenizer: tokenizer(sentence_a, sentence_b)."
     if "token_type_ids" not in encoding:
         return wrong(ex, "The encoding has no token_type_ids.", pair_hint)
@@ -129,8 +129,8 @@ def check_2_3(answer: object, classifier: TextClassificationPipeline, text: str)
     """Notebook 02, Exercise 2.3: the pipeline's score for `text`, computed by hand."""
     ex = "Exercise 2.3"
     hint = "tokenizer(text, return_tensors='pt') -> model(**batch).logits -> softmax over the last dim -> max."
-    if (missing := unanswered(ex, answer, hint)) is not None:
-        return missing
+    if (problem := invalid_answer(ex, answer, hint)) is not None:
+        return problem
     if hasattr(answer, "numel"):
         if answer.numel() != 1:
             return wrong(ex, f"You gave {answer.numel()} numbers.",
@@ -168,11 +168,9 @@ def check_2_4(answer: Callable[[str], int] | None, tokenizer: PreTrainedTokenize
     """Notebook 02, Exercise 2.4: a function counting the ## continuation pieces of a word."""
     ex = "Exercise 2.4"
     hint = "tokenizer.tokenize(word) gives the pieces; count those that start with '##'."
-    if (missing := unanswered(ex, answer, hint)) is not None:
-        return missing
-    if not callable(answer):
-        return wrong(ex, f"The answer is a {type(answer).__name__}, not a function.",
-                     "Assign the function itself (continuation_pieces = my_function), without calling it.")
+    if (problem := invalid_answer(ex, answer, hint, "a function",
+                                  "Assign the function itself (continuation_pieces = my_function), without calling it.")) is not None:
+        return problem
     for word in WORDS_2_4:
         pieces = tokenizer.tokenize(word)
         expected = sum(p.startswith("##") for p in pieces)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 
-from . import Feedback, correct, unanswered, wrong
+from . import Feedback, correct, invalid_answer, wrong
 
 # Exercise 3.1: a small batch, as `map(batched=True)` hands it to the function.
 SAMPLE_BATCH = {
@@ -20,11 +20,9 @@ def check_3_1(add_lengths: Callable | None) -> Feedback:
     """Notebook 03, Exercise 3.1: a batched map function that adds len1 and len2 (word counts)."""
     ex = "Exercise 3.1"
     hint = "Define add_lengths(batch) returning {'len1': [...], 'len2': [...]}, one word count per example."
-    if (missing := unanswered(ex, add_lengths, hint)) is not None:
-        return missing
-    if not callable(add_lengths):
-        return wrong(ex, f"The answer is a {type(add_lengths).__name__}, not a function.",
-                     "Assign the function itself (add_lengths), not the result of calling it or of map.")
+    if (problem := invalid_answer(ex, add_lengths, hint, "a function",
+                                  "Assign the function itself (add_lengths), not the result of calling it or of map.")) is not None:
+        return problem
     batch = {key: list(values) for key, values in SAMPLE_BATCH.items()}
     try:
         result = add_lengths(batch)
@@ -60,8 +58,8 @@ def check_3_2(answer: int | None, mrpc: Mapping) -> Feedback:
     ex = "Exercise 3.2"
     hint = ("Filter mrpc['validation'] on label == features['label'].str2int('equivalent'), "
             "then take len() of the result.")
-    if (missing := unanswered(ex, answer, hint)) is not None:
-        return missing
+    if (problem := invalid_answer(ex, answer, hint)) is not None:
+        return problem
     if hasattr(answer, "num_rows"):
         return wrong(ex, f"The answer is a {type(answer).__name__}, not a number.",
                      "Give the count: len(filtered) or filtered.num_rows.")
@@ -93,8 +91,8 @@ def check_3_3(answer: float | None, first: Mapping, last: Mapping, dataset_mb: f
     """Notebook 03, Exercise 3.3: heap growth during the full pass, as a fraction of the dataset size."""
     ex = "Exercise 3.3"
     hint = "(last['heap'] - first['heap']) / dataset_mb: a fraction such as 0.02, not a percent."
-    if (missing := unanswered(ex, answer, hint)) is not None:
-        return missing
+    if (problem := invalid_answer(ex, answer, hint)) is not None:
+        return problem
     if isinstance(answer, bool) or not isinstance(answer, (int, float)) or not math.isfinite(answer):
         return wrong(ex, f"The answer is {answer!r}, not a finite number.", hint)
     growth = {key: last[key] - first[key] for key in ("heap", "rss", "file")}
@@ -139,13 +137,8 @@ def check_3_4(answer: Mapping | None) -> Feedback:
     """Notebook 03, Exercise 3.4: streaming or map-style for each of four scenarios."""
     ex = "Exercise 3.4"
     hint = "Give {'a': 'streaming' or 'map-style', 'b': ..., 'c': ..., 'd': ...}."
-    if (missing := unanswered(ex, answer, hint)) is not None:
-        return missing
-    if not isinstance(answer, Mapping):
-        return wrong(ex, f"The answer is a {type(answer).__name__}, not a dict.", hint)
-    absent = [key for key in SCENARIOS_3_4 if key not in answer]
-    if absent:
-        return wrong(ex, f"No choice for scenario {', '.join(absent)}.", hint)
+    if (problem := invalid_answer(ex, answer, hint, "a dict", keys=SCENARIOS_3_4)) is not None:
+        return problem
     for key, (expected, why) in SCENARIOS_3_4.items():
         choice = answer[key]
         if choice not in ("streaming", "map-style"):

@@ -7,7 +7,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from . import Feedback, correct, unanswered, wrong
+from . import Feedback, correct, invalid_answer, wrong
 
 EX1, EX2, EX3, EX4 = "Exercise 4.1", "Exercise 4.2", "Exercise 4.3", "Exercise 4.4"
 
@@ -16,9 +16,8 @@ def check_training_args(args: Any) -> Feedback:
     """Notebook 04, Exercise 4.1: the old TrainingArguments call, fixed for Transformers 5."""
     from transformers import TrainingArguments
 
-    missing = unanswered(EX1, args, "Build it with TrainingArguments(output_dir=..., eval_strategy=..., ...).")
-    if missing is not None:
-        return missing
+    if (problem := invalid_answer(EX1, args, "Build it with TrainingArguments(output_dir=..., eval_strategy=..., ...).")) is not None:
+        return problem
     if not isinstance(args, TrainingArguments):
         return wrong(EX1, f"The answer is a {type(args).__name__}, not a TrainingArguments object.",
                      "Call TrainingArguments(...) and assign the object it returns to `answer`.")
@@ -70,12 +69,9 @@ def check_compute_metrics(compute_metrics: Callable[..., Any]) -> Feedback:
     from sklearn.metrics import f1_score
     from transformers import EvalPrediction
 
-    missing = unanswered(EX2, compute_metrics, "Define `def compute_metrics(eval_pred): ...` and assign it.")
-    if missing is not None:
-        return missing
-    if not callable(compute_metrics):
-        return wrong(EX2, f"The answer is a {type(compute_metrics).__name__}, not a function.",
-                     "Assign the function itself (answer = compute_metrics), without calling it.")
+    if (problem := invalid_answer(EX2, compute_metrics, "Define `def compute_metrics(eval_pred): ...` and assign it.",
+                                  "a function", "Assign the function itself (answer = compute_metrics), without calling it.")) is not None:
+        return problem
     logits, labels = _probe()
     try:
         result = compute_metrics(EvalPrediction(predictions=logits, label_ids=labels))
@@ -115,12 +111,9 @@ def check_compute_metrics(compute_metrics: Callable[..., Any]) -> Feedback:
 
 def check_training_steps(training_steps: Callable[[int, int, int], tuple[int, int]]) -> Feedback:
     """Notebook 04, Exercise 4.3: optimizer steps per epoch and in total."""
-    missing = unanswered(EX3, training_steps, "Define training_steps(num_examples, batch_size, epochs).")
-    if missing is not None:
-        return missing
-    if not callable(training_steps):
-        return wrong(EX3, f"The answer is a {type(training_steps).__name__}, not a function.",
-                     "Assign the function itself: answer = training_steps.")
+    if (problem := invalid_answer(EX3, training_steps, "Define training_steps(num_examples, batch_size, epochs).",
+                                  "a function", "Assign the function itself: answer = training_steps.")) is not None:
+        return problem
     for n, batch, epochs in ((3668, 32, 3), (100, 10, 2), (101, 10, 1), (5, 8, 4)):
         per_epoch = math.ceil(n / batch)
         expected = (per_epoch, per_epoch * epochs)
@@ -153,9 +146,8 @@ def check_training_steps(training_steps: Callable[[int, int, int], tuple[int, in
 def check_learning_rates(answer: Any) -> Feedback:
     """Notebook 04, Exercise 4.4: a learning rate for a pretrained and for a from-scratch model."""
     hint = 'Give a dict {"pretrained": ..., "from_scratch": ...} of two floats.'
-    missing = unanswered(EX4, answer, hint)
-    if missing is not None:
-        return missing
+    if (problem := invalid_answer(EX4, answer, hint)) is not None:
+        return problem
     if not isinstance(answer, dict) or set(answer) != {"pretrained", "from_scratch"}:
         return wrong(EX4, f"The answer is {answer!r}.", hint)
     if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0 for v in answer.values()):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from . import Feedback, correct, unanswered, wrong
+from . import Feedback, correct, invalid_answer, wrong
 
 EX1, EX2, EX3, EX4 = "Exercise 5.1", "Exercise 5.2", "Exercise 5.3", "Exercise 5.4"
 
@@ -25,17 +25,11 @@ WHY_NOT = {
 }
 
 
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def check_per_process_batch(batch_size: object) -> Feedback:
     """Notebook 05, Exercise 5.1: the DataLoader batch size for a global batch of 64 on 4 GPUs."""
-    if (missing := unanswered(EX1, batch_size, "Set answer to a whole number, e.g. answer = 32.")) is not None:
-        return missing
-    if not _is_int(batch_size):
-        return wrong(EX1, f"The answer is a {type(batch_size).__name__}, not a whole number.",
-                     "A batch size is an int: answer = 8, not '8' or 8.0.")
+    if (problem := invalid_answer(EX1, batch_size, "Set answer to a whole number, e.g. answer = 32.",
+                                  "a whole number", "A batch size is an int: answer = 8, not '8' or 8.0.")) is not None:
+        return problem
     if batch_size == 16:
         return correct(EX1, "4 processes × 16 = a global batch of 64: prepare hands each process its own "
                             "batches of 16 (split_batches=False, the default).")
@@ -54,8 +48,8 @@ def check_per_process_batch(batch_size: object) -> Feedback:
 
 def check_launch_commands(letters: object) -> Feedback:
     """Notebook 05, Exercise 5.2: which launch commands start two synchronised processes on a CPU."""
-    if (missing := unanswered(EX2, letters, 'Set answer to a set of letters, e.g. answer = {"A", "D"}.')) is not None:
-        return missing
+    if (problem := invalid_answer(EX2, letters, 'Set answer to a set of letters, e.g. answer = {"A", "D"}.')) is not None:
+        return problem
     if isinstance(letters, str) or not isinstance(letters, (set, frozenset, list, tuple)):
         return wrong(EX2, f"The answer is a {type(letters).__name__}, not a set of letters.",
                      'Write a set of strings, one letter per command: answer = {"A", "D"}.')
@@ -99,11 +93,8 @@ def _backward_call(line: str) -> ast.Call | None:
 def check_backward_line(line: object) -> Feedback:
     """Notebook 05, Exercise 5.3: the line of the loop that replaces loss.backward()."""
     hint = 'Set answer to one line of code as a string, e.g. answer = "x.y(z)".'
-    if (missing := unanswered(EX3, line, hint)) is not None:
-        return missing
-    if not isinstance(line, str):
-        return wrong(EX3, f"The answer is a {type(line).__name__}, not a line of code in a string.",
-                     'Put the line in quotes: answer = "...".')
+    if (problem := invalid_answer(EX3, line, hint, "a string", 'Put the line of code in quotes: answer = "...".')) is not None:
+        return problem
     call = _backward_call(line)
     if call is None:
         return wrong(EX3, f"{line.strip()!r} is not a single call to a .backward(...) method.",
@@ -130,11 +121,9 @@ def check_backward_line(line: object) -> Feedback:
 
 def check_accumulation_steps(steps: object) -> Feedback:
     """Notebook 05, Exercise 5.4: accumulation steps for an effective batch of 256 (8 per process, 4 GPUs)."""
-    if (missing := unanswered(EX4, steps, "Set answer to a whole number, e.g. answer = 2.")) is not None:
-        return missing
-    if not _is_int(steps):
-        return wrong(EX4, f"The answer is a {type(steps).__name__}, not a whole number.",
-                     "Accelerator(gradient_accumulation_steps=...) takes an int.")
+    if (problem := invalid_answer(EX4, steps, "Set answer to a whole number, e.g. answer = 2.",
+                                  "a whole number", "Accelerator(gradient_accumulation_steps=...) takes an int.")) is not None:
+        return problem
     if steps == 8:
         return correct(EX4, "8 per process × 4 processes × 8 accumulated batches = 256 examples per update.")
     if steps == 32:

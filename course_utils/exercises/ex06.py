@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from . import Feedback, correct, unanswered, wrong
+from . import Feedback, correct, invalid_answer, wrong
 
 # The givens of the exercises, as the notebook states them.
 BATCH, SEQ_LEN, STEP_MS = 32, 128, 40.0  # Exercise 6.1
@@ -22,9 +22,8 @@ def _close(value: float, target: float, rel: float = 0.02) -> bool:
 
 def _number(exercise: str, answer: object, hint: str) -> Feedback | float:
     """The answer as a float, or the Feedback that explains why it is not a usable number."""
-    missing = unanswered(exercise, answer, hint)
-    if missing is not None:
-        return missing
+    if (problem := invalid_answer(exercise, answer, hint)) is not None:
+        return problem
     size = answer.numel() if hasattr(answer, "numel") else getattr(answer, "size", None)
     if hasattr(answer, "item") and size == 1:  # a one-element PyTorch tensor or NumPy array
         answer = answer.item()
@@ -109,14 +108,8 @@ def check_precision_choice(answer: object) -> Feedback:
     """Notebook 06, Exercise 6.4: choose bf16, fp16 or fp32 for four machines."""
     exercise = "Exercise 6.4"
     hint = f'A dict with the keys {", ".join(repr(m) for m in MACHINES)}, each "bf16", "fp16" or "fp32".'
-    missing = unanswered(exercise, answer, hint)
-    if missing is not None:
-        return missing
-    if not isinstance(answer, dict):
-        return wrong(exercise, f"Expected a dict, got {type(answer).__name__}.", hint)
-    absent = [m for m in MACHINES if m not in answer]
-    if absent:
-        return wrong(exercise, f"Missing: {', '.join(map(repr, absent))}.", hint)
+    if (problem := invalid_answer(exercise, answer, hint, "a dict", keys=MACHINES)) is not None:
+        return problem
     undecided = [m for m in MACHINES if answer[m] is None]
     if undecided:
         return wrong(exercise, f"No choice yet for {', '.join(map(repr, undecided))} (still None).", hint)
