@@ -84,6 +84,14 @@ def test_notebook_stays_light(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_no_stray_plus_bullet_in_prose(path):
+    """A wrapped line that starts with '+ ' renders as a list item (the course writes bullets as '- ')."""
+    stray = [line for c in cells(path) if c["cell_type"] == "markdown"
+             for line in source(c).splitlines() if line.lstrip().startswith("+ ")]
+    assert not stray, stray
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_slides_metadata(path):
     slides = [c for c in cells(path) if c["metadata"].get("slideshow", {}).get("slide_type") == "slide"]
     assert cells(path)[0] in slides and len(slides) >= 4

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -108,36 +109,62 @@ def saved_outputs(path: Path) -> tuple[list[str], int, int, list[int | None]]:
     return errors, images, widgets, [c.get("execution_count") for c in cells if "".join(c["source"]).strip()]
 
 
+def wait_until_run(page, lab, notebook: Path) -> None:
+    """Wait until every code cell shows an execution count, or the kernel has idled for 10 s.
+
+    The kernel goes idle for a moment between cells, and queued cells were seen showing [ ] rather
+    than [*] after a cell that raises on purpose: neither the status bar nor the prompts say "done".
+    """
+    code_cells = sum(1 for c in json.loads(notebook.read_text())["cells"]
+                     if c["cell_type"] == "code" and "".join(c["source"]).strip())
+    deadline, idle_since = time.time() + RUN_TIMEOUT_S, None
+    while time.time() < deadline:
+        time.sleep(1)
+        states = {s["kernel"]["execution_state"] for s in api(lab, "/api/sessions")
+                  if s["path"].endswith(notebook.name)}
+        if states != {"idle"}:
+            idle_since = None
+            continue
+        idle_since = idle_since or time.time()
+        prompts = page.locator(".jp-CodeCell .jp-InputPrompt").all_inner_texts()
+        numbered = sum(bool(re.fullmatch(r"\[\d+\]:", p.strip())) for p in prompts)
+        if numbered >= code_cells or time.time() - idle_since > 10:
+            return
+    pytest.fail(f"{notebook.name} still running after {RUN_TIMEOUT_S} s")
+
+
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
 def test_run_all_in_jupyterlab(lab, browser, notebook):
-    started = time.time()
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.goto(f"{lab['base']}/lab/tree/{notebook.name}?token={lab['token']}")
+    # A workspace of its own, so that no other notebook's tab is restored into the page.
+    page.goto(f"{lab['base']}/lab/workspaces/{notebook.stem}/tree/{notebook.name}?token={lab['token']}")
     status = page.locator(".jp-StatusBar-Widget", has_text="| Idle")  # kernel started and idle
     status.first.wait_for(timeout=120_000)
     page.locator(".lm-MenuBar-item", has_text="Run").first.click()
     page.locator('.lm-Menu-item[data-command="runmenu:run-all"]').click()
-    deadline = time.time() + RUN_TIMEOUT_S
-    time.sleep(2)
-    while time.time() < deadline:  # done when no prompt shows [*] and the kernel is idle
-        busy = page.locator(".jp-InputPrompt", has_text="[*]").count()
-        if not busy and status.count():
-            break
-        time.sleep(1)
-    else:
-        pytest.fail(f"{notebook.name} still running after {RUN_TIMEOUT_S} s")
+    wait_until_run(page, lab, notebook)
     saved = lab["root"] / notebook.name
+    before = saved.stat().st_mtime
     page.keyboard.press("Control+s")
-    for _ in range(30):
-        if saved.stat().st_mtime > started:
-            break
+    for _ in range(30):  # saved when the file changed and the tab no longer shows unsaved changes
         time.sleep(1)
+        if saved.stat().st_mtime > before and not page.locator(".lm-TabBar-tab.jp-mod-dirty", has_text=notebook.name).count():
+            break
     else:
         pytest.fail("the notebook was not saved after Run All")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{notebook.stem}.png"))
-    images_shown = page.locator(".jp-RenderedImage img").count()
-    widgets_shown = page.locator(".jupyter-widgets").count()
+    plots = page.locator(".jp-RenderedImage img")
+    images_shown = plots.count()
+    if images_shown:  # the first plot, to see it drawn
+        plots.first.scroll_into_view_if_needed()
+        plots.first.screenshot(path=str(ARTIFACTS / f"{notebook.stem}-plot.png"))
+    widget_outputs = page.locator(".jp-OutputArea-output:has(.jupyter-widgets)")
+    widgets_shown = widget_outputs.count()
+    widget_failures = page.get_by_text("Error displaying widget").count()
+    if widgets_shown:  # the first widget, to see it drawn
+        widget_outputs.first.scroll_into_view_if_needed()
+        widget_outputs.first.screenshot(path=str(ARTIFACTS / f"{notebook.stem}-widget.png"))
     page.close()
     for session in api(lab, "/api/sessions"):
         api(lab, f"/api/sessions/{session['id']}", method="DELETE")
@@ -146,5 +173,5 @@ def test_run_all_in_jupyterlab(lab, browser, notebook):
     assert not errors, errors
     assert counts == list(range(1, len(counts) + 1)), "not every cell ran, in order"
     assert images_shown >= images, f"{images} plots in the outputs, {images_shown} rendered"
-    if widgets:
-        assert widgets_shown > 0, f"{widgets} widget outputs, none rendered"
+    assert widgets_shown >= widgets and not widget_failures, (
+        f"{widgets} widget outputs, {widgets_shown} rendered, {widget_failures} failed")
