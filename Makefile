@@ -42,7 +42,7 @@ benchmark: install  ## wall time and peak memory of each notebook (nothing is st
 test-latest:  ## drift run: a fresh venv with the newest releases, every notebook must execute
 	bash scripts/test_versions.sh
 
-test-host:  ## the pins with the GPU host's Transformers (5.17, ../shared/gpu/README.md), which needs huggingface_hub 1.x
+test-host:  ## the pins with the course GPU host's Transformers 5.17 (and the huggingface_hub 1.x it needs)
 	bash scripts/test_versions.sh transformers==5.17.0 "huggingface_hub<2"
 
 clean:
