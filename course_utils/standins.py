@@ -11,7 +11,6 @@ import hashlib
 import json
 import os
 import shutil
-import string
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,66 +50,11 @@ class StandIn:
 # ---------------------------------------------------------------- tokenizers and models
 
 
-def training_corpus() -> list[str]:
-    """The course's own English text (train splits of data/), for training stand-in tokenizers."""
-    import pyarrow.parquet as pq
-
-    texts: list[str] = []
-    for split_file, columns in (
-        (DATA_DIR / "mrpc" / "train.parquet", ("sentence1", "sentence2")),
-        (DATA_DIR / "sst2" / "train.parquet", ("sentence",)),
-    ):
-        if not split_file.exists():
-            raise FileNotFoundError(
-                f"{short_path(split_file)} is missing: run `python data/make_data.py` "
-                "from the course folder (or re-clone the course)."
-            )
-        table = pq.read_table(split_file, columns=list(columns))
-        for column in columns:
-            texts.extend(table.column(column).to_pylist())
-    return texts
-
-
-def wordpiece_tokenizer(vocab_size: int = 3000):
-    """An uncased BERT WordPiece tokenizer trained on the course corpus (notebook 02, "Tokenizer")."""
-    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, trainers
-    from transformers import BertTokenizer
-
-    specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
-    raw = Tokenizer(models.WordPiece(unk_token="[UNK]"))
-    raw.normalizer = normalizers.BertNormalizer(lowercase=True)
-    raw.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
-    trainer = trainers.WordPieceTrainer(
-        vocab_size=vocab_size, special_tokens=specials, show_progress=False,
-        initial_alphabet=list(string.ascii_lowercase + string.digits + string.punctuation),  # "?" too
-    )
-    raw.train_from_iterator(training_corpus(), trainer=trainer)
-    return BertTokenizer(vocab=raw.get_vocab(), do_lower_case=True, model_max_length=128)
-
-
-def byte_bpe_vocab(vocab_size: int = 3000, specials: tuple[str, ...] = ("<|endoftext|>",)):
-    """Vocabulary and merges of a byte-level BPE (GPT-2 / BART style) trained on the course corpus."""
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
-
-    raw = Tokenizer(models.BPE())
-    raw.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    raw.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(
-        vocab_size=vocab_size,
-        special_tokens=list(specials),
-        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
-        show_progress=False,
-    )
-    raw.train_from_iterator(training_corpus(), trainer=trainer)
-    merges = json.loads(raw.to_str())["model"]["merges"]
-    return raw.get_vocab(), [tuple(m) if isinstance(m, list) else tuple(m.split(" ")) for m in merges]
-
-
 def trained_vocab(name: str) -> tuple[dict[str, int], list[tuple[str, str]]]:
     """The committed vocabulary (and BPE merges) of a stand-in tokenizer, data/tokenizers/NAME.json.
 
-    Training with `tokenizers` breaks ties differently from run to run, so the tokenizers were
-    trained once with wordpiece_tokenizer / byte_bpe_vocab and their vocabularies committed.
+    Training with `tokenizers` breaks ties differently from run to run, so the vocabularies were
+    trained once by data/make_vocabularies.py and committed.
     """
     saved = json.loads((DATA_DIR / "tokenizers" / f"{name}.json").read_text())
     merges = [tuple(m) if isinstance(m, list) else tuple(m.split(" ")) for m in saved.get("merges", [])]
@@ -248,7 +192,7 @@ DATASET_STANDINS: dict[tuple[str, str | None], str] = {
 
 def _fingerprint() -> str:
     digest = hashlib.sha256(STANDIN_VERSION.encode())
-    for path in sorted(DATA_DIR.glob("*/*.parquet")):
+    for path in sorted([*DATA_DIR.glob("*/*.parquet"), *DATA_DIR.glob("tokenizers/*.json")]):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:8]
 

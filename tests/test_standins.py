@@ -1,3 +1,5 @@
+import importlib.util
+import json
 import shutil
 from pathlib import Path
 
@@ -8,6 +10,14 @@ from transformers import AutoConfig, AutoModel, AutoTokenizer, pipeline
 
 import course_utils
 from course_utils import standins
+
+def load_script(path: Path):
+    """A script of data/ as a module."""
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
 
 FAMILIES = {
     "bert-base-uncased": ("BertConfig", "BertTokenizer"),
@@ -143,10 +153,30 @@ def test_short_path_hides_machine_paths():
     assert course_utils.short_path(Path.home() / "x").startswith("~/")
 
 
-def test_missing_data_is_a_clear_error(monkeypatch, tmp_path):
-    monkeypatch.setattr(standins, "DATA_DIR", tmp_path)
+def test_vocabularies_regenerate_in_the_committed_format(tmp_path):
+    make_vocabularies = load_script(standins.DATA_DIR / "make_vocabularies.py")
+    written = make_vocabularies.main(tmp_path, vocab_size=300)
+    assert sorted(p.name for p in written) == sorted(p.name for p in (standins.DATA_DIR / "tokenizers").glob("*.json"))
+    for path in written:
+        new, committed = json.loads(path.read_text()), json.loads((standins.DATA_DIR / "tokenizers" / path.name).read_text())
+        assert set(new) == set(committed) and len(new["vocab"]) <= 300
+        first = lambda vocab: sorted(vocab, key=vocab.get)[:5]  # the special tokens lead
+        assert first(new["vocab"]) == first(committed["vocab"])
+        assert all(len(pair) == 2 for pair in new.get("merges", []))
+
+
+def test_missing_data_is_a_clear_error(tmp_path):
+    make_vocabularies = load_script(standins.DATA_DIR / "make_vocabularies.py")
     with pytest.raises(FileNotFoundError, match="make_data.py"):
-        standins.training_corpus()
+        make_vocabularies.training_corpus(tmp_path)
+
+
+def test_stand_in_folders_follow_the_vocabularies(monkeypatch, tmp_path):
+    shutil.copytree(standins.DATA_DIR / "tokenizers", tmp_path / "tokenizers")
+    monkeypatch.setattr(standins, "DATA_DIR", tmp_path)
+    before = standins._fingerprint()
+    (tmp_path / "tokenizers" / "tiny-gpt2.json").write_text('{"vocab": {}}')
+    assert standins._fingerprint() != before
 
 
 def test_datasheets_exist():
