@@ -688,8 +688,10 @@ def examples_table(splits, keys, names, n=4):
     return "\n".join(lines)
 
 
-MRPC_CARD = """---
-pretty_name: Synthetic MRPC stand-in
+def card_front_matter(name: str) -> str:
+    """The YAML header of a datasheet, in the Hugging Face dataset-card format."""
+    return f"""---
+pretty_name: Synthetic {name} stand-in
 license: cc0-1.0
 language:
 - en
@@ -698,7 +700,10 @@ task_categories:
 size_categories:
 - 1K<n<10K
 ---
+"""
 
+
+MRPC_CARD = card_front_matter("MRPC") + """
 # Synthetic MRPC stand-in (`data/mrpc`)
 
 ## What it is
@@ -787,17 +792,7 @@ python data/make_data.py
 The script is deterministic: re-running it rewrites byte-identical files.
 """
 
-SST2_CARD = """---
-pretty_name: Synthetic SST-2 stand-in
-license: cc0-1.0
-language:
-- en
-task_categories:
-- text-classification
-size_categories:
-- 1K<n<10K
----
-
+SST2_CARD = card_front_matter("SST-2") + """
 # Synthetic SST-2 stand-in (`data/sst2`)
 
 ## What it is

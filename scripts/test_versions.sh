@@ -19,11 +19,8 @@ if [ $# -eq 0 ]; then
   $py -m pip install -q --upgrade "$torch" $names || exit 1
 else
   what="pins except $*"
-  overrides=$(mktemp)
-  printf '%s\n' "$@" > "$overrides"
-  named=$(sed 's/[<>=!~].*//' "$overrides" | paste -sd'|')
-  grep -Ev "^($named)==" requirements.txt | cat - "$overrides" > "$overrides.all"
-  $py -m pip install -q -r "$overrides.all" || exit 1
+  named=$(printf '%s\n' "$@" | sed 's/[<>=!~].*//' | paste -sd'|')
+  $py -m pip install -q -r <(grep -Ev "^($named)==" requirements.txt; printf '%s\n' "$@") || exit 1
 fi
 $py -m pip install -q --no-deps --no-build-isolation -e . || exit 1
 echo "== $(date -u +%F) $what; versions that differ from the pins:"

@@ -53,13 +53,13 @@ def invalid_answer(exercise: str, value: object, hint: str, kind: str | None = N
 
     Test the result with `is not None`; `kind_hint` replaces `hint` when only the kind is wrong.
     """
-    if value is None or value is Ellipsis:
-        return wrong(exercise, "There is no answer yet (it is still None).", hint)
     if kind is not None and kind not in _KINDS:
         raise ValueError(f"kind must be one of {', '.join(map(repr, _KINDS))} or None, not {kind!r}")
     keys = list(keys)
     if keys and kind != "a dict":
         raise ValueError("keys= needs kind='a dict'")
+    if value is None or value is Ellipsis:
+        return wrong(exercise, "There is no answer yet (it is still None).", hint)
     if kind is not None and not _KINDS[kind](value):
         return wrong(exercise, f"The answer is a {type(value).__name__}, not {kind}.", kind_hint or hint)
     absent = [key for key in keys if key not in value]

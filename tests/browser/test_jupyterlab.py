@@ -133,6 +133,15 @@ def wait_until_run(page, lab, notebook: Path) -> None:
     pytest.fail(f"{notebook.name} still running after {RUN_TIMEOUT_S} s")
 
 
+def screenshot_first(elements, name: str) -> int:
+    """How many of `elements` the page shows; the first is saved as ARTIFACTS/name, to see it drawn."""
+    count = elements.count()
+    if count:
+        elements.first.scroll_into_view_if_needed()
+        elements.first.screenshot(path=str(ARTIFACTS / name))
+    return count
+
+
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
 def test_run_all_in_jupyterlab(lab, browser, notebook):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
@@ -154,17 +163,10 @@ def test_run_all_in_jupyterlab(lab, browser, notebook):
         pytest.fail("the notebook was not saved after Run All")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{notebook.stem}.png"))
-    plots = page.locator(".jp-RenderedImage img")
-    images_shown = plots.count()
-    if images_shown:  # the first plot, to see it drawn
-        plots.first.scroll_into_view_if_needed()
-        plots.first.screenshot(path=str(ARTIFACTS / f"{notebook.stem}-plot.png"))
-    widget_outputs = page.locator(".jp-OutputArea-output:has(.jupyter-widgets)")
-    widgets_shown = widget_outputs.count()
+    images_shown = screenshot_first(page.locator(".jp-RenderedImage img"), f"{notebook.stem}-plot.png")
+    widgets_shown = screenshot_first(page.locator(".jp-OutputArea-output:has(.jupyter-widgets)"),
+                                     f"{notebook.stem}-widget.png")
     widget_failures = page.get_by_text("Error displaying widget").count()
-    if widgets_shown:  # the first widget, to see it drawn
-        widget_outputs.first.scroll_into_view_if_needed()
-        widget_outputs.first.screenshot(path=str(ARTIFACTS / f"{notebook.stem}-widget.png"))
     page.close()
     for session in api(lab, "/api/sessions"):
         api(lab, f"/api/sessions/{session['id']}", method="DELETE")
