@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import importlib.metadata
 import os
 import platform
@@ -38,8 +39,9 @@ def in_colab() -> bool:
     return "google.colab" in sys.modules or "COLAB_RELEASE_TAG" in os.environ
 
 
-def hub_reachable(url: str = HUB_URL, timeout: float = HUB_TIMEOUT_S) -> bool:
-    """True if the Hugging Face Hub answers within `timeout` seconds (any HTTP status counts)."""
+def hub_reachable(url: str | None = None, timeout: float = HUB_TIMEOUT_S) -> bool:
+    """True if the Hugging Face Hub (or `url`) answers within `timeout` seconds (any HTTP status counts)."""
+    url = url or HUB_URL
     answer: list[bool] = []
 
     def probe() -> None:
@@ -58,30 +60,32 @@ def hub_reachable(url: str = HUB_URL, timeout: float = HUB_TIMEOUT_S) -> bool:
     return bool(answer and answer[0])
 
 
+OFFLINE_VARS = ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE", "TRANSFORMERS_OFFLINE")
+
+
 def go_offline() -> None:
-    """Make every hub call fail at once instead of retrying (notebook 00, "Offline mode")."""
+    """Make every hub call fail at once instead of retrying (notebook 00, "Online and offline").
+
+    The libraries read HF_HUB_OFFLINE when first imported, which is why setup() runs before them.
+    If one was imported earlier, this warns instead of patching its module constants.
+    """
     os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ["HF_DATASETS_OFFLINE"] = "1"
-    # Libraries read these variables when first imported; update any already imported.
-    if "huggingface_hub" in sys.modules:
-        import huggingface_hub.constants
-
-        huggingface_hub.constants.HF_HUB_OFFLINE = True
-    if "datasets" in sys.modules:
-        import datasets.config
-
-        datasets.config.HF_HUB_OFFLINE = True
-        datasets.config.HF_DATASETS_OFFLINE = True
+    early = [name for name in ("huggingface_hub", "datasets") if name in sys.modules]
+    if early and not importlib.import_module("huggingface_hub.constants").HF_HUB_OFFLINE:
+        warnings.warn(
+            f"{' and '.join(early)} was imported before course_utils.setup(), so it did not see "
+            "HF_HUB_OFFLINE=1 and hub calls may retry for a minute before failing. Restart the "
+            "kernel and run the set-up cell first, or start Jupyter with HF_HUB_OFFLINE=1.",
+            stacklevel=3,
+        )
 
 
-def resolve_mode() -> str:
-    """Decide hub or offline once per process; auto asks the hub (at most about 5 s)."""
+def decide_mode() -> str:
+    """Decide hub or offline once per process (setup() calls it); auto asks the hub, at most about 5 s."""
     if "mode" not in _state:
         requested = course_mode()
-        offline_vars = any(
-            os.environ.get(v, "").upper() in ("1", "ON", "YES", "TRUE")
-            for v in ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE", "TRANSFORMERS_OFFLINE")
-        )
+        offline_vars = any(os.environ.get(v, "").upper() in ("1", "ON", "YES", "TRUE") for v in OFFLINE_VARS)
         if requested == "hub":
             mode, why = "hub", "COURSE_MODE=hub"
         elif requested == "offline":
@@ -98,8 +102,18 @@ def resolve_mode() -> str:
     return str(_state["mode"])
 
 
+def decided_mode() -> str:
+    """The mode setup() decided; a clear error if it has not run (model_source, dataset_source)."""
+    if "mode" not in _state:
+        raise RuntimeError(
+            "The course does not know yet whether to use the hub or the offline stand-ins: "
+            "run the set-up cell, `info = course_utils.setup()`, first."
+        )
+    return str(_state["mode"])
+
+
 def reset_mode() -> None:
-    """Forget the decided mode, so the next call decides again (used by the tests)."""
+    """Forget the decided mode, so the next setup() decides again (used by the tests)."""
     _state.clear()
 
 
@@ -184,7 +198,7 @@ def setup(seed: int = 0, quiet: bool = True) -> dict[str, object]:
     """The one set-up call of every notebook: seed, quiet, detect hardware and hub, print a banner."""
     if not isinstance(seed, int) or seed < 0:
         raise ValueError(f"seed={seed!r}: pass a non-negative int, e.g. setup(seed=0).")
-    mode = resolve_mode()  # before importing transformers, so offline variables take effect
+    mode = decide_mode()  # before importing transformers, so offline variables take effect
     if quiet:
         quiet_noise()
     import transformers

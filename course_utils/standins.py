@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .environment import COURSE_ROOT, resolve_mode
+from .environment import COURSE_ROOT, decided_mode
 
 DATA_DIR = COURSE_ROOT / "data"
 STANDIN_VERSION = "3"  # raise when a builder changes, so old folders are not reused
@@ -40,10 +40,14 @@ def short_path(path: str | Path) -> str:
 
 @dataclass(frozen=True)
 class StandIn:
-    """A local replacement for a hub checkpoint: its folder name, builder and a description."""
+    """A local replacement for a hub checkpoint: its folder name, builder and a description.
+
+    `build=None` marks a stand-in committed in data/standins/NAME (trained ones: training gives
+    other floats on other CPUs, so its weights are stored, with the script that made them).
+    """
 
     name: str
-    build: Callable[[Path], None]
+    build: Callable[[Path], None] | None
     about: str
 
 
@@ -130,38 +134,6 @@ def build_tiny_bart(folder: Path) -> None:
     _save(BartForConditionalGeneration(config), tokenizer, folder)
 
 
-def build_tiny_sentiment(folder: Path) -> None:
-    """The tiny DistilBERT fine-tuned on data/sst2 (a few seconds), labels NEGATIVE/POSITIVE."""
-    import pyarrow.parquet as pq
-    import torch
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer, DataCollatorWithPadding
-
-    base = model_source("distilbert-base-uncased", override_var=None, verbose=False)
-    tokenizer = AutoTokenizer.from_pretrained(base)
-    torch.manual_seed(0)
-    model = AutoModelForSequenceClassification.from_pretrained(
-        base, num_labels=2, id2label={0: "NEGATIVE", 1: "POSITIVE"}, label2id={"NEGATIVE": 0, "POSITIVE": 1}
-    )
-    table = pq.read_table(DATA_DIR / "sst2" / "train.parquet").to_pydict()
-    encodings = tokenizer(table["sentence"], truncation=True)
-    examples = [
-        {"input_ids": ids, "attention_mask": mask, "labels": label}
-        for ids, mask, label in zip(encodings["input_ids"], encodings["attention_mask"], table["label"])
-    ]
-    loader = torch.utils.data.DataLoader(
-        examples, batch_size=32, shuffle=True, collate_fn=DataCollatorWithPadding(tokenizer),
-        generator=torch.Generator().manual_seed(0),
-    )
-    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3)
-    model.train()
-    for _ in range(2):
-        for batch in loader:
-            model(**batch).loss.backward()
-            optimizer.step()
-            optimizer.zero_grad()
-    _save(model.eval(), tokenizer, folder)
-
-
 STANDINS: dict[str, StandIn] = {}
 for _ids, _standin in (
     (("bert-base-uncased", "google-bert/bert-base-uncased"),
@@ -174,8 +146,8 @@ for _ids, _standin in (
      StandIn("tiny-bart", build_tiny_bart, "BART, 2+2 layers, width 64, random weights")),
     (("distilbert-base-uncased-finetuned-sst-2-english",
       "distilbert/distilbert-base-uncased-finetuned-sst-2-english"),
-     StandIn("tiny-distilbert-sst2", build_tiny_sentiment,
-             "tiny DistilBERT fine-tuned on the course's sentiment set (data/sst2)")),
+     StandIn("tiny-distilbert-sst2", None,
+             "tiny DistilBERT fine-tuned on the course's sentiment set by data/make_sentiment_standin.py")),
 ):
     for _id in _ids:
         STANDINS[_id] = _standin
@@ -198,11 +170,13 @@ def _fingerprint() -> str:
 
 
 def build_standin(hub_id: str) -> Path:
-    """Build (once) and return the local folder of the stand-in for `hub_id`."""
+    """Build (once, from committed files) and return the local folder of the stand-in for `hub_id`."""
     if hub_id not in STANDINS:
         known = ", ".join(sorted(STANDINS))
         raise KeyError(f"No offline stand-in for {hub_id!r}. Stand-ins exist for: {known}.")
     standin = STANDINS[hub_id]
+    if standin.build is None:
+        return DATA_DIR / "standins" / standin.name
     folder = cache_dir() / f"{standin.name}-{_fingerprint()}"
     if not (folder / "config.json").exists():
         folder.parent.mkdir(parents=True, exist_ok=True)
@@ -233,8 +207,12 @@ def in_hf_cache(repo_id: str, repo_type: str = "model") -> bool:
         return False
 
 
-def _override(override_var: str | None) -> str | None:
-    value = os.environ.get(override_var, "").strip() if override_var else ""
+MAIN_MODEL = ("bert-base-uncased", "google-bert/bert-base-uncased")  # COURSE_MODEL replaces it
+MAIN_DATASET = (("glue", "mrpc"), ("nyu-mll/glue", "mrpc"))  # COURSE_DATASET replaces it
+
+
+def _override(var: str, applies: bool) -> str | None:
+    value = os.environ.get(var, "").strip() if applies else ""
     return value or None
 
 
@@ -242,14 +220,15 @@ def _looks_local(value: str) -> bool:
     return value.startswith((".", "/", "~")) or Path(value).expanduser().exists()
 
 
-def model_source(hub_id: str, override_var: str | None = "COURSE_MODEL", verbose: bool = True) -> str:
+def model_source(hub_id: str, verbose: bool = True) -> str:
     """What to pass to `from_pretrained` for `hub_id`: the hub ID, or a local stand-in folder.
 
-    An environment variable (COURSE_MODEL by default) replaces `hub_id` without editing the notebook.
+    Looks up only: the mode comes from setup(). COURSE_MODEL, if set, replaces the course's main
+    model (bert-base-uncased) wherever a notebook asks for it, without editing the notebook.
     """
-    override = _override(override_var)
+    override = _override("COURSE_MODEL", hub_id in MAIN_MODEL)
     wanted = override or hub_id
-    origin = f" ({override_var}={override})" if override else ""
+    origin = f" (COURSE_MODEL={override})" if override else ""
     if _looks_local(wanted):
         folder = Path(wanted).expanduser()
         if not (folder / "config.json").exists():
@@ -258,22 +237,13 @@ def model_source(hub_id: str, override_var: str | None = "COURSE_MODEL", verbose
                 "Point it at a folder written by save_pretrained, or unset it."
             )
         return _say(verbose, hub_id, str(folder.resolve()), f"local folder {short_path(folder)}")
-    mode = resolve_mode()
-    if mode == "hub":
-        if override:
-            from huggingface_hub import repo_exists
-
-            if not repo_exists(override):
-                raise ValueError(
-                    f"{override_var}={override!r} names no model on the Hugging Face Hub. "
-                    "Check the spelling (e.g. 'google-bert/bert-base-cased') or unset it."
-                )
+    if decided_mode() == "hub":
         return _say(verbose, hub_id, wanted, f"{wanted} from the Hugging Face Hub")
     if in_hf_cache(wanted):
         return _say(verbose, hub_id, wanted, f"{wanted} from your local Hugging Face cache (offline)")
     if override:
         raise ValueError(
-            f"{override_var}={override!r}: the course is offline and this model is not in your "
+            f"COURSE_MODEL={override!r}: the course is offline and this model is not in your "
             "Hugging Face cache. Download it once while online, point the variable at a local "
             "folder, or unset it to use the stand-in."
         )
@@ -282,14 +252,13 @@ def model_source(hub_id: str, override_var: str | None = "COURSE_MODEL", verbose
     return _say(verbose, hub_id, str(folder), f"offline stand-in {short_path(folder)} ({about})")
 
 
-def dataset_source(
-    path: str, name: str | None = None, override_var: str | None = "COURSE_DATASET", verbose: bool = True
-) -> dict[str, str]:
+def dataset_source(path: str, name: str | None = None, verbose: bool = True) -> dict[str, str]:
     """Keyword arguments for `load_dataset(**...)`: the hub dataset, or the local stand-in folder.
 
-    The override variable takes "path" or "path:config", e.g. COURSE_DATASET=nyu-mll/glue:mrpc.
+    Looks up only: the mode comes from setup(). COURSE_DATASET ("path" or "path:config", e.g.
+    nyu-mll/glue:mrpc, or a local folder) replaces the course's main dataset, GLUE's MRPC.
     """
-    override = _override(override_var)
+    override = _override("COURSE_DATASET", (path, name) in MAIN_DATASET)
     if override:
         path, _, name = override.partition(":")
         name = name or None
@@ -298,12 +267,12 @@ def dataset_source(
         folder = Path(path).expanduser()
         if not folder.is_dir():
             raise FileNotFoundError(
-                f"{path!r} ({override_var}) is not a folder. Point it at a folder of data files "
+                f"{path!r} (COURSE_DATASET) is not a folder. Point it at a folder of data files "
                 "(one per split) or unset it."
             )
         return _say(verbose, label, {"path": str(folder.resolve())}, f"local folder {short_path(folder)}")
     kwargs = {"path": path, **({"name": name} if name else {})}
-    if resolve_mode() == "hub":
+    if decided_mode() == "hub":
         return _say(verbose, label, kwargs, f"{label} from the Hugging Face Hub")
     if in_hf_cache(path, repo_type="dataset"):
         return _say(verbose, label, kwargs, f"{label} from your local Hugging Face cache (offline)")
@@ -311,7 +280,7 @@ def dataset_source(
         known = ", ".join(f"{p}/{n}" if n else p for p, n in DATASET_STANDINS)
         raise ValueError(
             f"{label}: the course is offline and this dataset is not in your Hugging Face cache. "
-            f"Offline stand-ins exist for: {known}; or point {override_var} at a local folder."
+            f"Offline stand-ins exist for: {known}; or point COURSE_DATASET at a local folder."
         )
     folder = DATA_DIR / DATASET_STANDINS[(path, name)]
     return _say(

@@ -19,5 +19,6 @@ def fresh_mode(monkeypatch):
 
 @pytest.fixture
 def offline(monkeypatch):
-    """The course in offline mode, as on a machine with no network."""
+    """The course in offline mode, as setup() decides it on a machine with no network."""
     monkeypatch.setenv("COURSE_MODE", "offline")
+    environment.decide_mode()

@@ -24,14 +24,44 @@ def test_unknown_mode_says_what_to_do(monkeypatch):
 
 
 def test_auto_mode_without_network_decides_offline_fast(monkeypatch):
+    probed = []
+    real_probe = environment.hub_reachable
     monkeypatch.setattr(environment, "HUB_URL", "https://hub.invalid")  # never resolves
+    monkeypatch.setattr(environment, "hub_reachable", lambda *a, **k: probed.append(a) or real_probe(*a, **k))
     start = time.perf_counter()
-    assert environment.resolve_mode() == "offline"
+    assert environment.decide_mode() == "offline"
     assert time.perf_counter() - start < 5
+    assert probed == [()]  # the probe ran, against the patched URL (read when called)
     assert os.environ["HF_HUB_OFFLINE"] == "1"
+
+
+def test_hub_url_is_read_when_called(monkeypatch):
+    monkeypatch.setattr(environment, "HUB_URL", "http://127.0.0.1:9")  # nothing listens there
+    assert environment.hub_reachable(timeout=1.0) is False
+
+
+def test_going_offline_after_the_hub_library_warns_instead_of_patching(monkeypatch):
     import huggingface_hub.constants
 
-    assert huggingface_hub.constants.HF_HUB_OFFLINE is True
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", False)  # imported while online
+    monkeypatch.setenv("COURSE_MODE", "offline")
+    with pytest.warns(UserWarning, match="imported before course_utils.setup"):
+        environment.decide_mode()
+    assert huggingface_hub.constants.HF_HUB_OFFLINE is False  # not patched
+
+
+def test_lookups_need_the_mode_from_setup():
+    with pytest.raises(RuntimeError, match=r"course_utils.setup\(\)"):
+        course_utils.model_source("bert-base-uncased")
+    with pytest.raises(RuntimeError, match=r"course_utils.setup\(\)"):
+        course_utils.dataset_source("glue", "mrpc")
+
+
+def test_lookups_never_probe_the_hub(monkeypatch, offline):
+    monkeypatch.setattr(environment, "hub_reachable", lambda *a, **k: pytest.fail("a lookup probed the hub"))
+    monkeypatch.setenv("COURSE_MODE", "auto")  # after setup decided, the variable is not read again
+    course_utils.model_source("gpt2", verbose=False)
+    course_utils.dataset_source("glue", "mrpc", verbose=False)
 
 
 def test_unreachable_hub_is_detected_within_timeout():
@@ -43,14 +73,14 @@ def test_unreachable_hub_is_detected_within_timeout():
 def test_offline_variable_wins_in_auto_mode(monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setattr(environment, "hub_reachable", lambda *a, **k: pytest.fail("must not probe"))
-    assert environment.resolve_mode() == "offline"
+    assert environment.decide_mode() == "offline"
     assert environment._state["mode_reason"] == "HF_HUB_OFFLINE is set"
 
 
 def test_mode_is_decided_once(monkeypatch, offline):
-    assert environment.resolve_mode() == "offline"
+    assert environment.decide_mode() == "offline"
     monkeypatch.setenv("COURSE_MODE", "hub")
-    assert environment.resolve_mode() == "offline"
+    assert environment.decide_mode() == "offline"
 
 
 def test_setup_prints_one_banner_line(capsys, offline):

@@ -9,7 +9,7 @@ from datasets import load_dataset
 from transformers import AutoConfig, AutoModel, AutoTokenizer, pipeline
 
 import course_utils
-from course_utils import standins
+from course_utils import environment, standins
 
 def load_script(path: Path):
     """A script of data/ as a module."""
@@ -68,7 +68,7 @@ def test_standin_is_built_once_and_deterministic(offline, tmp_path, monkeypatch)
 
 
 def test_sentiment_standin_through_pipeline(offline):
-    source = course_utils.model_source("distilbert-base-uncased-finetuned-sst-2-english", override_var=None)
+    source = course_utils.model_source("distilbert-base-uncased-finetuned-sst-2-english")
     classifier = pipeline("sentiment-analysis", model=source)
     config = AutoConfig.from_pretrained(source)
     assert config.id2label == {0: "NEGATIVE", 1: "POSITIVE"}
@@ -96,6 +96,15 @@ def test_override_with_local_folder(offline, monkeypatch, capsys):
     assert "bert-base-uncased -> local folder .standins/tiny-distilbert" in capsys.readouterr().out
 
 
+def test_override_replaces_only_the_main_model(offline, monkeypatch):
+    folder = course_utils.model_source("distilbert-base-uncased", verbose=False)
+    monkeypatch.setenv("COURSE_MODEL", folder)
+    assert course_utils.model_source("google-bert/bert-base-uncased", verbose=False) == folder
+    assert course_utils.model_source("gpt2", verbose=False) != folder
+    monkeypatch.setenv("COURSE_DATASET", "./no/such/folder")
+    assert course_utils.dataset_source("glue", "sst2", verbose=False)["path"].endswith("sst2")
+
+
 def test_override_naming_nothing_offline_says_what_to_do(offline, monkeypatch):
     monkeypatch.setenv("COURSE_MODEL", "google-bert/bert-large-cased")
     with pytest.raises(ValueError, match="not in your Hugging Face cache.*unset it"):
@@ -110,6 +119,7 @@ def test_override_naming_a_missing_path(offline, monkeypatch):
 
 def test_hub_mode_returns_the_hub_id(monkeypatch, capsys):
     monkeypatch.setenv("COURSE_MODE", "hub")
+    environment.decide_mode()
     assert course_utils.model_source("bert-base-uncased") == "bert-base-uncased"
     assert course_utils.dataset_source("glue", "mrpc") == {"path": "glue", "name": "mrpc"}
     out = capsys.readouterr().out
