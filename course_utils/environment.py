@@ -17,7 +17,12 @@ from pathlib import Path
 MODES = ("auto", "hub", "offline")
 HUB_URL = "https://huggingface.co"
 HUB_TIMEOUT_S = 4.0
-COURSE_ROOT = Path(__file__).resolve().parents[1]
+PACKAGE_DIR = Path(__file__).resolve().parent
+# A clone (git, Colab, `pip install -e .`) keeps data/ beside the package; a wheel (`pip install .`)
+# carries the same files inside the package, as course_utils/data.
+IN_CLONE = (PACKAGE_DIR.parent / "data" / "mrpc").is_dir()
+COURSE_ROOT = PACKAGE_DIR.parent if IN_CLONE else PACKAGE_DIR
+DATA_DIR = COURSE_ROOT / "data"
 LIBRARIES = ("torch", "transformers", "datasets", "accelerate")
 
 _state: dict[str, object] = {}
@@ -253,10 +258,13 @@ def environment_report() -> list[tuple[str, bool, str]]:
     ]
     for name, version in library_versions().items():
         rows.append((name, version != "missing", version))
-    data = COURSE_ROOT / "data"
-    rows.append(("course data", (data / "mrpc").is_dir(), "data/ with mrpc and sst2"))
-    writable = os.access(COURSE_ROOT, os.W_OK)
-    rows.append(("course folder writable", writable, "stand-ins are built inside it on first use"))
+    rows.append(("course data", (DATA_DIR / "mrpc").is_dir(), "data/ with mrpc and sst2"))
+    from .standins import cache_dir
+
+    cache = cache_dir()
+    existing = next(p for p in (cache, *cache.parents) if p.exists())
+    rows.append(("stand-in folder writable", os.access(existing, os.W_OK),
+                 f"stand-ins are built into {cache.name}/ on first use (COURSE_CACHE moves it)"))
     return rows
 
 

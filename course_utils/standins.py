@@ -16,15 +16,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .environment import COURSE_ROOT, decided_mode
+from .environment import COURSE_ROOT, DATA_DIR, IN_CLONE, decided_mode
 
-DATA_DIR = COURSE_ROOT / "data"
 STANDIN_VERSION = "3"  # raise when a builder changes, so old folders are not reused
 
 
 def cache_dir() -> Path:
-    """Folder for built stand-ins: COURSE_CACHE, or .standins/ in the course folder."""
-    return Path(os.environ.get("COURSE_CACHE") or COURSE_ROOT / ".standins").expanduser()
+    """Folder for built stand-ins: COURSE_CACHE, else .standins/ in a clone, else ~/.cache/hf-course."""
+    if os.environ.get("COURSE_CACHE"):
+        return Path(os.environ["COURSE_CACHE"]).expanduser()
+    if IN_CLONE:
+        return COURSE_ROOT / ".standins"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache").expanduser() / "hf-course" / "standins"
 
 
 def short_path(path: str | Path) -> str:
