@@ -1,36 +1,38 @@
 """Generate the course's offline stand-ins for GLUE MRPC and SST-2.
 
-Writes data/mrpc/{train,validation,test}.parquet and data/sst2/... plus a
-datasheet (README.md) for each. Deterministic: the same seed gives
-byte-identical files. Uses only the standard library and `datasets`.
+Writes OUT_DIR/mrpc/{train,validation,test}.parquet, OUT_DIR/sst2/... and a datasheet
+(README.md) for each, whose numbers are computed from the data written. Deterministic: the
+same seed gives byte-identical files (tests/test_data.py checks it). Uses the standard
+library, `datasets` and the word lists in data/word_lists.txt.
 
-    python data/make_data.py
+    python data/make_data.py [OUT_DIR]      (default: data/)
 """
 
 import random
 import re
+import sys
+import textwrap
 from collections import Counter
 from pathlib import Path
+from statistics import mean
 
 import datasets
 from datasets import ClassLabel, Dataset, Features, Value
 
 SEED = 42
 DATA_DIR = Path(__file__).resolve().parent
+WORD_LISTS = DATA_DIR / "word_lists.txt"
 
-# Split sizes and label counts. MRPC uses the real GLUE MRPC counts of
-# equivalent pairs (about 68 %); SST-2 is balanced, with the real validation
-# balance (444 positive / 428 negative).
-MRPC_SPLITS = {  # split: (rows, equivalent rows); train is larger than GLUE's 3,668 (see datasheet)
-    "train": (8000, 5440),
-    "validation": (408, 279),
-    "test": (1725, 1147),
-}
-SST2_SPLITS = {  # split: (rows, positive rows)
-    "train": (6000, 3000),
-    "validation": (872, 444),
-    "test": (1821, 911),
-}
+# Split sizes and label counts. MRPC's validation and test have GLUE's sizes and label counts,
+# its train split is larger (see the datasheet); SST-2 is balanced, with GLUE's validation balance.
+MRPC_SPLITS = {"train": (8000, 5440), "validation": (408, 279), "test": (1725, 1147)}  # rows, equivalent
+SST2_SPLITS = {"train": (6000, 3000), "validation": (872, 444), "test": (1821, 911)}  # rows, positive
+
+# The real sets, for the datasheets' comparisons. MRPC (Dolan & Brockett): 4,076 training pairs
+# (2,753 equivalent), 1,725 test pairs (1,147); GLUE takes its 408 validation pairs (279) out of
+# the training file and hides the test labels. SST-2 in GLUE: 67,349 / 872 / 1,821 rows.
+GLUE_MRPC = {"train": (3668, 2474), "validation": (408, 279), "test": (1725, 1147)}
+GLUE_SST2_ROWS = {"train": 67349, "validation": 872, "test": 1821}
 
 MRPC_FEATURES = Features({
     "sentence1": Value("string"),
@@ -45,212 +47,21 @@ SST2_FEATURES = Features({
 })
 
 
-def words(text):
-    """Split a whitespace-separated vocabulary string into a list."""
-    return text.split()
+def read_word_lists(path: Path = WORD_LISTS) -> dict[str, list[str]]:
+    """The lists of word_lists.txt: "[name]" starts one, items are split at "|" and line ends."""
+    lists: dict[str, list[str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line.startswith("[") and line.endswith("]"):
+            items = lists.setdefault(line[1:-1], [])
+        elif line and not line.startswith("#"):
+            items.extend(item.strip() for item in line.split("|") if item.strip())
+    return lists
 
 
-def phrases(text):
-    """Split a '|'-separated vocabulary string into a list of phrases."""
-    return [p.strip() for p in text.split("|") if p.strip()]
-
-
-# ---------------------------------------------------------------------------
-# Shared vocabulary: names and places (used by both datasets).
-# ---------------------------------------------------------------------------
-
-FIRST_NAMES = words("""
-James Mary Robert Patricia John Jennifer Michael Linda David Elizabeth William
-Barbara Richard Susan Joseph Jessica Sarah Charles Karen Daniel Lisa Matthew
-Nancy Anthony Betty Mark Sandra Donald Margaret Steven Ashley Paul Kimberly
-Andrew Emily Joshua Donna Kenneth Michelle Kevin Carol Brian Amanda George
-Melissa Timothy Deborah Ronald Stephanie Jason Rebecca Edward Laura Jeffrey
-Helen Ryan Sharon Jacob Cynthia Gary Kathleen Nicholas Amy Eric Angela Jonathan
-Shirley Stephen Anna Larry Ruth Justin Brenda Scott Pamela Brandon Nicole
-Benjamin Katherine Samuel Virginia Gregory Catherine Alexander Christine
-Patrick Samantha Frank Debra Raymond Janet Jack Rachel Dennis Carolyn Jerry Emma
-Tyler Maria Aaron Heather Henry Diane Douglas Julie Peter Joyce Adam Evelyn
-Nathan Victoria Zachary Walter Christina Kyle Lauren Harold Joan Carl Olivia
-Arthur Judith Gerald Megan Roger Cheryl Keith Andrea Jeremy Hannah Lawrence
-Jacqueline Sean Martha Christian Gloria Ethan Teresa Austin Sara Janice Albert
-Marie Jesse Julia Willie Kathryn Billy Grace Bruce Judy Noah Theresa Madison
-Dylan Beverly Ralph Denise Roy Marilyn Alan Amber Wayne Danielle Eugene Abigail
-Juan Brittany Gabriel Louis Diana Natalie Randy Sophia Vincent Alexis Philip
-Lori Logan Kayla Bobby Jane Harry Priya Rahul Ananya Arjun Wei Mei Hiroshi Yuki
-Kenji Aiko Olumide Chidi Amara Kwame Fatima Omar Layla Yusuf Ines Mateo Lucia
-Diego Sofia Javier Camila Pierre Amelie Lars Ingrid Sven Astrid Dmitri Olga
-Nikolai Katya Giulia Marco Francesca Luca Bram Anouk Tomasz Agnieszka Emre Elif
-Siddharth Deepa Hamid Nadia Tariq Zainab Joao Beatriz Rafael Mariana Thandiwe
-Sipho Ngozi Babajide Leilani Kai Anahera Tane Mirela Bogdan Sanna Eero
-Gwendolyn Percival Ottoline Cornelius Bartholomew Evangeline Leopold Rosalind
-Thaddeus Wilhelmina Ignatius Philippa Augustin Clementine Barnaby Imogen
-Desmond Henrietta Florian Marguerite Casimir Odette Lucian Seraphina Emeric
-Hyacinth Alistair Delphine Ambrose Cordelia Ezekiel Josephine Malachi
-Ottilie Rupert Winifred Quentin Beatrix Horatio Millicent Fergus Oona
-Anselm Rosamund Caspar Perpetua Dashiell Marisol Esteban Valentina Ignacio
-Renata Gonzalo Ximena Joaquin Paloma Anders Freya Bjorn Solveig Jarek
-Zofia Radek Milena Stanislav Irena Goran Vesna Arvid Liv Taavi Kirsi
-""")
-
-LAST_NAMES = words("""
-Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez
-Hernandez Lopez Gonzalez Wilson Anderson Taylor Moore Jackson Martin Lee Perez
-Thompson White Harris Sanchez Clark Ramirez Lewis Robinson Walker Young Allen
-King Wright Torres Nguyen Hill Flores Green Adams Nelson Baker Hall Rivera
-Campbell Mitchell Carter Roberts Gomez Phillips Evans Turner Diaz Parker Cruz
-Edwards Collins Reyes Stewart Morris Morales Murphy Cook Rogers Gutierrez Ortiz
-Morgan Cooper Peterson Bailey Reed Howard Ramos Kim Cox Ward Richardson Watson
-Brooks Chavez Wood Bennett Gray Mendoza Ruiz Hughes Price Alvarez Castillo
-Sanders Patel Myers Long Ross Foster Jimenez Powell Jenkins Perry Sullivan
-Bell Coleman Butler Henderson Barnes Fisher Vasquez Simmons Romero Patterson
-Hamilton Graham Reynolds Griffin Wallace Moreno West Cole Hayes Bryant Herrera
-Gibson Ellis Tran Medina Aguilar Stevens Murray Ford Castro Marshall Owens
-Harrison Fernandez McDonald Woods Washington Kennedy Wells Vargas Chen Freeman
-Webb Tucker Guzman Burns Crawford Olson Simpson Porter Hunter Gordon Mendez
-Silva Shaw Snyder Mason Dixon Munoz Hunt Hicks Holmes Palmer Wagner Black
-Robertson Boyd Stone Salazar Fox Warren Mills Meyer Rice Schmidt Garza Daniels
-Ferguson Nichols Stephens Soto Weaver Gardner Payne Grant Dunn Kowalski
-Nakamura Tanaka Suzuki Yamamoto Watanabe Okafor Adeyemi Mensah Haddad Khalil
-Rahman Sharma Gupta Iyer Reddy Chowdhury Novak Horvath Dubois Lefebvre Moreau
-Rossi Bianchi Romano Esposito Muller Schneider Fischer Weber Becker Hoffmann
-Jansen Visser Bakker Lindqvist Johansson Eriksson Nilsson Hansen Larsen Petrov
-Ivanova Volkov Popescu Yilmaz Demir Kaya Oliveira Santos Pereira Costa Almeida
-Zhang Wang Liu Huang Zhao Park Choi O'Brien O'Connor McAllister Fitzgerald
-Abernathy Whitaker Thornbury Blackwood Ashworth Pemberton Castellanos
-Delacroix Vanderberg Okonkwo Mwangi Achterberg Szymanski Kovalenko
-Hargreaves Winterbottom Featherstone Cavendish Montgomery Ravensworth
-Buckingham Lockhart Kingsley Thistlewood Merriweather Applegate Beaumont
-Bellamy Carrington Fairweather Goodwin Hathaway Ingram Kensington Langley
-Marlowe Northcott Oakley Prescott Quincy Radcliffe Sherwood Talbot Underwood
-Vance Wetherby Yardley Zimmerman Abramowicz Bergstrom Castellano Dimitriou
-Esterhazy Fontaine Gallagher Halvorsen Iglesias Jovanovic Kapoor Lindgren
-Mazur Nakashima Ostrowski Papadopoulos Quintero Rasmussen Sorensen Takahashi
-Urquhart Villanueva Wojcik Yamaguchi Zelenko Obi Nwosu Banerjee Mukherjee
-Krishnan Venkatesan Subramanian Hosseini Farouk Aziz Balogun Eze Kariuki
-""")
-
-CITIES = phrases("""
-Denver | Seattle | Boston | Chicago | Atlanta | Houston | Phoenix | Portland |
-Detroit | Cleveland | Pittsburgh | Baltimore | Nashville | Memphis | Milwaukee |
-Minneapolis | Sacramento | San Diego | San Antonio | Dallas | Austin | Tulsa |
-Omaha | Albuquerque | Tucson | Las Vegas | Salt Lake City | Boise | Anchorage |
-Honolulu | Miami | Tampa | Orlando | Charlotte | Raleigh | Richmond |
-Philadelphia | Newark | Buffalo | Rochester | Hartford | Providence |
-Indianapolis | Columbus | Cincinnati | Louisville | Kansas City | St. Louis |
-New Orleans | Birmingham | Toronto | Montreal | Vancouver | Calgary | Ottawa |
-Winnipeg | Halifax | London | Manchester | Glasgow | Edinburgh | Dublin |
-Cardiff | Paris | Lyon | Marseille | Brussels | Amsterdam | Rotterdam | Berlin |
-Hamburg | Munich | Frankfurt | Vienna | Zurich | Geneva | Milan | Rome |
-Naples | Madrid | Barcelona | Valencia | Lisbon | Porto | Copenhagen |
-Stockholm | Oslo | Helsinki | Warsaw | Krakow | Prague | Budapest | Bucharest |
-Athens | Istanbul | Ankara | Cairo | Casablanca | Lagos | Nairobi | Accra |
-Johannesburg | Cape Town | Addis Ababa | Dubai | Riyadh | Doha | Tehran |
-Karachi | Mumbai | Delhi | Bangalore | Chennai | Kolkata | Dhaka | Colombo |
-Bangkok | Hanoi | Jakarta | Manila | Singapore | Kuala Lumpur | Seoul | Busan |
-Tokyo | Osaka | Kyoto | Shanghai | Beijing | Shenzhen | Taipei | Sydney |
-Melbourne | Brisbane | Perth | Auckland | Wellington | Santiago | Lima |
-Bogota | Quito | Caracas | Buenos Aires | Montevideo | Sao Paulo | Recife |
-Mexico City | Guadalajara | Monterrey | Havana | Reykjavik | Tallinn | Riga |
-Vilnius | Sarajevo | Zagreb | Belgrade | Sofia | Tbilisi | Almaty | Ulaanbaatar |
-Marrakesh | Tunis | Kampala | Kigali | Lusaka | Harare | Windhoek | Dakar |
-Abidjan | Luanda | Beirut | Amman | Muscat | Kathmandu | Thimphu | Yangon |
-Phnom Penh | Vientiane | Ho Chi Minh City | Cebu | Sapporo | Fukuoka |
-Nagoya | Chengdu | Wuhan | Guangzhou | Hobart | Darwin | Adelaide |
-Christchurch | Valparaiso | Cordoba | Medellin | Cartagena | Asuncion |
-La Paz | Antigua | Kingston | San Juan | Nassau | Savannah | Charleston |
-Spokane | Fresno | Bakersfield | Des Moines | Wichita | Little Rock
-""")
-
-COUNTRIES = phrases("""
-Canada | Mexico | Brazil | Argentina | Chile | Peru | Colombia | Venezuela |
-Ecuador | Uruguay | Britain | Ireland | France | Germany | Italy | Spain |
-Portugal | the Netherlands | Belgium | Switzerland | Austria | Poland | Hungary |
-Romania | Greece | Turkey | Sweden | Norway | Finland | Denmark | Iceland |
-Estonia | Latvia | Lithuania | Ukraine | Georgia | Kazakhstan | Egypt |
-Morocco | Nigeria | Ghana | Kenya | Ethiopia | South Africa | Tanzania |
-Uganda | Senegal | Saudi Arabia | Qatar | Jordan | Iran | Pakistan | India |
-Bangladesh | Sri Lanka | Nepal | Thailand | Vietnam | Indonesia | Malaysia |
-the Philippines | Singapore | South Korea | Japan | China | Taiwan | Mongolia |
-Australia | New Zealand | Fiji | Cuba | Jamaica | Panama | Costa Rica |
-Guatemala | Bolivia | Paraguay | Algeria | Tunisia | Zambia | Mozambique |
-Namibia | Botswana | Rwanda | Cameroon | Madagascar | Oman | Lebanon |
-Cambodia | Laos | Myanmar | Bhutan | Slovenia | Croatia | Serbia |
-Bulgaria | Slovakia | Luxembourg | Malta | Cyprus | Armenia | Azerbaijan |
-Uzbekistan | Honduras | Nicaragua | the Dominican Republic | Samoa | Tonga
-""")
-
-
-# ---------------------------------------------------------------------------
-# MRPC vocabulary: news-like entities and objects.
-# ---------------------------------------------------------------------------
-
-COMPANY_STEMS = words("""
-Altavera Brightline Cobalt Dunmore Everstone Fairhaven Granite Harborview
-Ironbridge Juniper Keystone Larkspur Meridian Northgate Oakridge Pinnacle
-Quantica Redwood Silverline Tidewater Vantage Westbrook Xenon Zenith Ardent
-Beacon Cascade Ember Falcon Glacier Horizon Inland Jetstream Kestrel Lumen
-Monarch Nimbus Orion Polaris Quarry Ridgeway Summit Titan Upland Vertex Willow
-Apex Blueriver Crescent Driftwood Eastfield Frontier Goldleaf Highpoint Ivory
-Jadeite Kingsbury Lakeshore Maplewood Novacore Oceanic Peregrine Quillon
-Riverside Sterling Trident Ultramar Valiant Wrenfield Axiom Bramble Citadel
-Dorado Evergreen Foxglove Greystone Halcyon Insignia Javelin Kinetic Lodestar
-Magnolia Nexus Onyx Paragon Quasar Radiant Sapphire Tamarack Unison Verity
-Whitfield Yarrow Zephyr Amberly Bellweather Corvana Dynamo Elmhurst Fenwick
-Galvanix Hollister Isotope Kelvara Lumora Mosaic Norwood Opaline Prism Qorvex
-Rampart Solace Tessera Umbria Velora Wexford Zircon Auralis Braxton Calloway
-Arcturus Bluefin Copperhead Dovetail Emberly Flintlock Goldcrest Hawthorne
-Ironwood Jasper Kittering Lanternfish Millbrook Nightingale Overbrook
-Pinecrest Quicksilver Rosewood Saltmarsh Thornfield Underhill Vireo
-Westmarch Yellowfin Ashgrove Birchwood Clearwater Deepwell Eaglecrest
-Foxhollow Greenmantle Heathrow Inkwell Jubilee Kingfisher Lightwell
-Moonstone Nettlefield Oxbow Pebblebrook Quayside Rookery Starling Tinderbox
-""")
-
-COMPANY_SUFFIXES = phrases("""
-Inc. | Corp. | Group | Holdings | Systems | Technologies | Labs | Industries |
-Energy | Pharmaceuticals | Motors | Networks | Financial | Foods | Airlines |
-Logistics | Robotics | Semiconductor | Media | Capital | Therapeutics | Retail |
-Mining | Telecom | Software | Biosciences | Partners | Aerospace | Chemicals
-""")
-
-
-REGIONS = phrases("""
-the Gulf Coast | southern Florida | the Carolinas | the Yucatan Peninsula |
-northern Luzon | Okinawa | eastern Taiwan | the Bay of Bengal coast |
-western Australia | the Outer Banks | Puerto Rico | the Texas coast |
-the Pacific Northwest | coastal Maine | the Scottish Highlands |
-northern Vietnam | the Hokkaido coast | the Cayman Islands | Baja California
-""")
-
-
-OFFICES = phrases("""
-mayor of {city} | president of {country} | governor of {region} |
-senator for {region} | district attorney in {city}
-""")
-
-
-# ---------------------------------------------------------------------------
-# MRPC generation.
-# ---------------------------------------------------------------------------
-
-def person(r):
-    """A full person name, e.g. 'Amara Okafor'."""
-    return f"{r.choice(FIRST_NAMES)} {r.choice(LAST_NAMES)}"
-
-
-def company(r):
-    """A fictional company name, e.g. 'Kestrel Robotics'."""
-    return f"{r.choice(COMPANY_STEMS)} {r.choice(COMPANY_SUFFIXES)}"
-
-
-def percent(r):
-    """A percentage such as '4.7 percent'."""
-    return f"{r.randint(1, 38)}.{r.randint(0, 9)} percent"
-
-
-def count(r, low=120, high=48000):
-    """A comma-formatted count."""
-    return f"{r.randint(low, high):,}"
+def capitalize(text):
+    """Upper-case the first character only."""
+    return text[:1].upper() + text[1:]
 
 
 def article(phrase):
@@ -258,17 +69,14 @@ def article(phrase):
     return ("an " if phrase[0].lower() in "aeiou" else "a ") + phrase
 
 
-def office(r):
-    """An elected office, e.g. 'mayor of Lisbon'."""
-    return r.choice(OFFICES).format(city=r.choice(CITIES),
-                                    country=r.choice(COUNTRIES),
-                                    region=r.choice(REGIONS))
+# ---------------------------------------------------------------------------
+# MRPC: short trade-news pairs, "<company> <verb> <number> <goods> in <city>."
+# Each slot draws from a pool small enough that every value recurs many times; a
+# tiny model trained from scratch only learns to compare two segments when the
+# tokens are frequent and the sentences short (see the datasheet).
+# ---------------------------------------------------------------------------
 
-
-# MRPC pairs are short trade-news sentences: "<company> <verb> <number> <goods>
-# in <city>." Each slot draws from a pool small enough that every value recurs
-# many times; a tiny model trained from scratch only learns to compare two
-# segments when the tokens are frequent and the sentences short (see datasheet).
+N_COMPANIES, N_CITIES, NUMBERS = 60, 30, (2, 99)
 VERB_CLASSES = [  # synonyms whose past tense is also the participle
     ("bought", "acquired", "purchased"),
     ("sold", "offloaded", "auctioned"),
@@ -277,9 +85,9 @@ VERB_CLASSES = [  # synonyms whose past tense is also the participle
     ("stored", "stockpiled", "warehoused"),
     ("inspected", "examined", "checked"),
 ]
-GOODS = words("""cotton copper coffee timber grain sugar rubber silver steel glass paper
-wool cocoa rice tea zinc nickel salt corn wheat""")
-CONTAINERS = words("shipments crates containers pallets")
+GOODS = ["cotton", "copper", "coffee", "timber", "grain", "sugar", "rubber", "silver", "steel",
+         "glass", "paper", "wool", "cocoa", "rice", "tea", "zinc", "nickel", "salt", "corn", "wheat"]
+CONTAINERS = ["shipments", "crates", "containers", "pallets"]
 FORMS = [
     "{S} {V} {N} {O} in {P}.",
     "In {P}, {S} {V} {N} {O}.",
@@ -288,24 +96,19 @@ FORMS = [
 ]
 
 
-def capitalize(text):
-    """Upper-case the first character only."""
-    return text[:1].upper() + text[1:]
-
-
-def mrpc_pools(r):
+def mrpc_pools(r, w):
     """The fixed pools of companies, goods and cities the pairs draw from."""
     companies = set()
-    while len(companies) < 60:
-        companies.add(company(r))
+    while len(companies) < N_COMPANIES:
+        companies.add(f"{r.choice(w['company_stems'])} {r.choice(w['company_suffixes'])}")
     goods = [f"{g} {c}" for g in GOODS for c in CONTAINERS]
-    return sorted(companies), goods, r.sample(CITIES, 30)
+    return sorted(companies), goods, r.sample(w["cities"], N_CITIES)
 
 
 def draw_event(r, pools):
     """One trade event: company, verb class, number, goods and city."""
     companies, goods, cities = pools
-    return {"S": r.choice(companies), "N": str(r.randint(2, 99)), "O": r.choice(goods),
+    return {"S": r.choice(companies), "N": str(r.randint(*NUMBERS)), "O": r.choice(goods),
             "P": r.choice(cities), "verbs": r.choice(VERB_CLASSES)}
 
 
@@ -331,9 +134,9 @@ def mrpc_pair(r, pools, equivalent):
             return s1, render(r, other)
 
 
-def make_mrpc(r):
+def make_mrpc(r, w):
     """Build the three MRPC splits; no sentence appears twice anywhere."""
-    pools = mrpc_pools(r)
+    pools = mrpc_pools(r, w)
     seen = set()
     splits = {}
     for split, (n_rows, n_pos) in MRPC_SPLITS.items():
@@ -351,197 +154,23 @@ def make_mrpc(r):
             rows["label"].append(label)
             rows["idx"].append(i)
         splits[split] = rows
+    # As in GLUE, whose validation pairs were taken out of MRPC's training file: train and
+    # validation are numbered together, and train's idx skips the validation pairs' numbers.
+    n_numbered = len(splits["train"]["idx"]) + len(splits["validation"]["idx"])
+    taken = set(r.sample(range(n_numbered), len(splits["validation"]["idx"])))
+    splits["train"]["idx"] = [i for i in range(n_numbered) if i not in taken]
     return splits
 
 
 # ---------------------------------------------------------------------------
-# SST-2 vocabulary: sentiment cues and neutral filler.
+# SST-2: review snippets whose label is carried by sentiment cues.
 # ---------------------------------------------------------------------------
-
-POS_ADJ = phrases("""
-dazzling | heartfelt | charming | gorgeous | witty | moving | riveting |
-exhilarating | luminous | tender | hilarious | masterful | poignant |
-inventive | thrilling | delightful | breathtaking | sublime | engrossing |
-gripping | radiant | spellbinding | exquisite | soulful | affecting |
-uplifting | buoyant | captivating | sparkling | vibrant | stirring |
-compelling | beautiful | wonderful | brilliant | superb | terrific |
-marvelous | enchanting | joyous | funny | smart | clever | assured | graceful |
-elegant | lovely | touching | absorbing | refreshing | ingenious | wise |
-warm | sharp | confident | lyrical | mesmerizing | irresistible | crackling |
-playful | rousing | triumphant | remarkable | memorable | resonant |
-nuanced | polished | accomplished | fearless | audacious | exuberant |
-satisfying | entertaining | enjoyable | fascinating | intelligent |
-heartwarming | sensational | spectacular | stunning | vivid | transcendent |
-life-affirming | crowd-pleasing | well-crafted | sharp-witted | big-hearted |
-razor-sharp | deeply felt | beautifully acted | gloriously entertaining |
-thoughtful | invigorating | ravishing | sumptuous | wry | zesty | dynamic |
-energetic | handsome | winning | likable | gentle | charismatic | vital |
-dazzlingly original | wickedly funny | achingly beautiful | jubilant |
-sparkling-eyed | magnificent | majestic | scintillating | shimmering |
-tremendous | first-rate | top-notch | virtuosic | unforgettable |
-electrifying | arresting | hypnotic | sprightly | ebullient | tenderhearted
-""")
-
-NEG_ADJ = phrases("""
-tedious | dull | bland | lifeless | clumsy | incoherent | tiresome | boring |
-plodding | sluggish | shallow | muddled | pointless | lazy | stale |
-hackneyed | cliched | predictable | forgettable | insufferable | grating |
-leaden | listless | joyless | dreary | soulless | mediocre | awful |
-dreadful | terrible | ugly | amateurish | overlong | bloated | pretentious |
-derivative | limp | unfunny | witless | charmless | labored | turgid |
-sloppy | messy | wretched | inept | disjointed | meandering | vapid |
-mind-numbing | by-the-numbers | half-baked | ham-fisted | overwrought |
-shrill | tone-deaf | cheap | tacky | lumbering | monotonous | unwatchable |
-uninspired | misguided | confused | tired | trite | banal | insipid |
-annoying | painful | exhausting | irritating | cynical | contrived |
-mawkish | stilted | wooden | humorless | pedestrian | sour | murky |
-interminable | excruciating | lousy | miserable | embarrassing | ridiculous |
-pompous | sterile | flimsy | choppy | garish | shoddy | laughable | drab |
-heavy-handed | dim-witted | ponderous | lackluster | sleep-inducing |
-third-rate | slapdash | threadbare | clunky | stodgy | soggy | hokey |
-cringeworthy | tin-eared | lumpen | aimless | feeble | dismal | abysmal |
-atrocious | ghastly | lamentable | noxious | obnoxious | nauseating
-""")
-
-POS_NOUN = phrases("""
-a triumph | a gem | a delight | a treat | a marvel | a knockout |
-a tour de force | a masterpiece | a joy | a revelation | a small miracle |
-a pleasure | a winner | a crowd-pleaser | a feast for the eyes |
-a breath of fresh air | a minor classic | an instant favorite |
-a showstopper | a wonder | a total blast | a real charmer
-""")
-
-NEG_NOUN = phrases("""
-a mess | a slog | a chore | a disaster | a misfire | a dud | a letdown |
-a bore | a trainwreck | an ordeal | a waste of time | a washout | a fiasco |
-a flop | an embarrassment | a muddle | a snooze | a shambles | a headache |
-a botch | a turkey | a dreary grind
-""")
-
-POS_VP = phrases("""
-will leave you grinning | earns every minute of its running time |
-sweeps you off your feet | rewards patient viewers |
-makes you laugh out loud | keeps you on the edge of your seat |
-lingers long after the credits roll | soars | sings |
-delivers on every promise | wins you over | sparkles from start to finish |
-grabs you from the first frame | builds to a glorious finale |
-finds real poetry in small moments | is worth every penny |
-deserves a huge audience | glows with warmth | hums with energy |
-leaves the audience cheering
-""")
-
-NEG_VP = phrases("""
-wastes a talented cast | drags on forever | falls apart in the third act |
-collapses under its own weight | overstays its welcome |
-squanders its premise | grinds to a halt | puts you to sleep |
-fizzles out | stumbles from scene to scene |
-leaves you checking your watch | buries its best ideas |
-feels twice as long as it is | sinks like a stone |
-insults the audience | plays like a rough draft |
-crawls toward a silly finale | smothers every joke |
-leaves the audience groaning | bores you to tears
-""")
-
-INTENSIFIERS = words("""
-utterly thoroughly remarkably consistently genuinely truly wholly
-frequently often surprisingly relentlessly endlessly simply quite
-""")
-
-# Singular, so that "{aspect} is ..." always agrees.
-ASPECTS = phrases("""
-the central performance | the script | the screenplay | the cinematography |
-the score | the editing | the dialogue | the pacing | the ending |
-the third act | the lead performance | the production design |
-the creature design | the soundtrack | the direction | the humor |
-the plot | the visual style | the costume design | the ensemble cast |
-the camerawork | the chemistry between the leads | the opening sequence |
-the final twist | the action staging | the voice acting |
-the fight choreography | the makeup work
-""")
-
-GENRES = phrases("""
-thriller | comedy | drama | romantic comedy | horror film | documentary |
-western | musical | war epic | heist movie | coming-of-age story |
-science-fiction adventure | period piece | biopic | crime drama |
-animated feature | family film | mystery | road movie | sports drama |
-satire | melodrama | action picture | psychological thriller |
-fantasy epic | courtroom drama | spy caper | disaster movie | noir |
-character study | mockumentary | slasher | buddy comedy | space opera |
-political thriller | creature feature | ghost story | dance movie
-""")
-
-OCCUPATIONS = phrases("""
-retired detective | lighthouse keeper | jazz pianist | truck driver |
-high-school chemistry teacher | young lawyer | widowed farmer |
-disgraced surgeon | aspiring chef | small-town sheriff | marine biologist |
-cab driver | ballet dancer | former boxer | night-shift nurse |
-astronaut | stand-up comedian | wedding planner | border guard |
-museum curator | beekeeper | hotel concierge | teenage hacker |
-war photographer | bank teller | park ranger | retired spy |
-struggling novelist | folk singer | mail carrier | ship's cook |
-court stenographer | lonely mathematician | ice-cream vendor |
-rookie firefighter | veterinarian | architect | crossword editor |
-translator | tailor | clockmaker | school janitor | rodeo clown |
-submarine captain | cartographer | glassblower | hospice chaplain |
-puppeteer | falconer | sommelier | locksmith | taxidermist | stuntwoman |
-orchestra conductor | radio host | forensic accountant | shepherd |
-circus acrobat | snowplow driver | antiques dealer | diplomat's widow |
-undercover journalist | carpenter | pastry chef | mountain guide
-""")
-
-PLOT_ACTIONS = phrases("""
-returns home to settle a family debt | falls for a rival chef |
-hunts a stolen painting across {country} | inherits a crumbling hotel |
-befriends a runaway robot | witnesses a murder on a night train |
-tries to win back an estranged daughter | joins a traveling circus |
-plans one last bank job | discovers a map hidden in a piano |
-coaches a hopeless youth soccer team | wakes up twenty years in the future |
-is stranded on an island with a stranger |
-searches for a missing brother in {city} |
-runs for mayor against a billionaire |
-smuggles refugees over the mountains | enters a baking competition |
-investigates a cult in the desert | restores a vintage motorcycle |
-takes a road trip to {city} with a grumpy grandfather |
-reunites a band after thirty years | adopts a three-legged dog |
-uncovers corruption at a chemical plant |
-swaps lives with a movie star | guards a mysterious suitcase |
-teaches chess to prison inmates | chases a tornado across Kansas |
-sails solo around the world | builds a rocket in the backyard |
-opens a bookstore in {city} | tracks a serial arsonist |
-learns to dance at seventy | defends a teenager accused of arson |
-forges paintings for a gangster | climbs a mountain to scatter ashes |
-hides a fugitive in the attic | decodes radio signals from space |
-kidnaps a famous ventriloquist | rescues horses from a flood |
-stages a musical in a mining town | impersonates a dead twin |
-hitchhikes across {country} | repairs clocks for a reclusive baroness |
-counts birds on a frozen lake | sells encyclopedias door to door
-""")
-
-TITLE_ADJ = words("""
-Silver Crimson Northern Last Hidden Distant Secret Endless Burning Frozen
-Sleeping Iron Paper Glass Velvet Electric Golden Wild Quiet Restless Falling
-Midnight Scarlet Amber Painted Floating Eastern Southern Forgotten Borrowed
-Wandering Crooked Winter Summer Copper Salt Ivory Marble Lunar Velveteen
-Tangled Sunken Whispering Emerald Cobalt Drifting Solitary Vanishing Clockwork
-""")
-
-TITLE_NOUNS = words("""
-River Harbor Garden Orchard Lantern Mirror Compass Highway Letter Island
-Kingdom Tide Ember Echo Frontier Carnival Lighthouse Meadow Horizon Canyon
-Violin Typewriter Suitcase Parade Satellite Avalanche Monsoon Harvest Chapel
-Vineyard Labyrinth Telegram Caravan Pharaoh Locomotive Archipelago Moth
-Sparrow Fox Heron Tangerine Alibi Ballroom Circus Cathedral Blizzard Ferry
-Motel Reservoir Quarry Glacier Ransom Verdict Rooftop Pilgrim Nomad Tailor
-Almanac Bonfire Cipher Dynasty Equinox Foxhole Gondola Hourglass Icebreaker
-Jukebox Kaleidoscope Lullaby Marionette Nocturne Obelisk Periscope Quiver
-Rhapsody Scarecrow Trapeze Umbrella Volcano Windmill Zeppelin Aviary Bazaar
-""")
 
 YEARS = [str(y) for y in range(1958, 2024)]
 
-# Each template carries the label through one or more cue slots: {A}/{A2} is a
-# polar adjective, {NN} a polar noun phrase, {VP} a polar verb phrase. All the
-# other slots are neutral filler. No negation is used, so cues are unambiguous.
+# Each template carries the label through one or more cue slots: {A}/{A2}/{A3} is a polar
+# adjective ({A_cap} and {aA} are {A} again), {NN} a polar noun phrase, {VP} a polar verb
+# phrase. All the other slots are neutral filler. No negation is used.
 SST2_TEMPLATES = [
     "{title} is {A} and {A2}.",
     "{aA}, {A2} {genre} about {a_occ} who {plot}.",
@@ -570,47 +199,60 @@ SST2_TEMPLATES = [
     "{title} is {NN}: {A}, {A2}, and {adv} {A3}.",
     "Judged as {a_genre}, {title} is {adv} {A}.",
 ]
+CUE_SLOTS = {"A": "A", "A_cap": "A", "aA": "A", "A2": "A2", "A3": "A3", "NN": "NN", "VP": "VP"}
 
 
-def movie_title(r):
+def cue_count(template):
+    """How many sentiment cues a template carries."""
+    return len({CUE_SLOTS[s] for s in re.findall(r"\{(\w+)\}", template) if s in CUE_SLOTS})
+
+
+def person(r, w):
+    """A full person name, e.g. 'Amara Okafor'."""
+    return f"{r.choice(w['first_names'])} {r.choice(w['last_names'])}"
+
+
+def movie_title(r, w):
     """A fictional film title, e.g. 'The Velvet Lighthouse'."""
+    adjectives, nouns = w["title_adj"], w["title_nouns"]
     kind = r.randrange(5)
     if kind == 0:
-        return f"The {r.choice(TITLE_ADJ)} {r.choice(TITLE_NOUNS)}"
+        return f"The {r.choice(adjectives)} {r.choice(nouns)}"
     if kind == 1:
-        return f"{r.choice(TITLE_NOUNS)} of the {r.choice(TITLE_NOUNS)}"
+        return f"{r.choice(nouns)} of the {r.choice(nouns)}"
     if kind == 2:
-        return f"{r.choice(TITLE_ADJ)} {r.choice(TITLE_NOUNS)}"
+        return f"{r.choice(adjectives)} {r.choice(nouns)}"
     if kind == 3:
-        return f"The {r.choice(TITLE_NOUNS)} in {r.choice(CITIES)}"
-    return f"{r.choice(TITLE_NOUNS)} {r.randint(2, 4)}"
+        return f"The {r.choice(nouns)} in {r.choice(w['cities'])}"
+    return f"{r.choice(nouns)} {r.randint(2, 4)}"
 
 
-def sst2_sentence(r, positive):
+def sst2_sentence(r, w, positive):
     """Make one review snippet whose sentiment is `positive`."""
-    adjs = POS_ADJ if positive else NEG_ADJ
-    a1, a2, a3 = r.sample(adjs, 3)
-    plot = r.choice(PLOT_ACTIONS).format(country=r.choice(COUNTRIES),
-                                         city=r.choice(CITIES))
-    aspect, aspect2 = r.sample(ASPECTS, 2)
-    occ, occ2, genre = r.choice(OCCUPATIONS), r.choice(OCCUPATIONS), r.choice(GENRES)
+    polarity = "pos" if positive else "neg"
+    a1, a2, a3 = r.sample(w[f"{polarity}_adj"], 3)
+    plot = r.choice(w["plot_actions"]).format(country=r.choice(w["countries"]),
+                                              city=r.choice(w["cities"]))
+    aspect, aspect2 = r.sample(w["aspects"], 2)
+    occupations = w["occupations"]
+    occ, occ2, genre = r.choice(occupations), r.choice(occupations), r.choice(w["genres"])
     fill = {
         "A": a1, "A2": a2, "A3": a3, "A_cap": capitalize(a1), "aA": article(a1),
-        "NN": r.choice(POS_NOUN if positive else NEG_NOUN),
-        "VP": r.choice(POS_VP if positive else NEG_VP),
-        "title": movie_title(r), "genre": genre, "a_genre": article(genre),
+        "NN": r.choice(w[f"{polarity}_noun"]),
+        "VP": r.choice(w[f"{polarity}_vp"]),
+        "title": movie_title(r, w), "genre": genre, "a_genre": article(genre),
         "a_occ": article(occ), "a_occ2": article(occ2),
-        "plot": plot, "actor": person(r), "actor2": person(r),
-        "director": person(r), "year": r.choice(YEARS),
+        "plot": plot, "actor": person(r, w), "actor2": person(r, w),
+        "director": person(r, w), "year": r.choice(YEARS),
         "aspect": aspect, "aspect2": aspect2, "Aspect": capitalize(aspect),
         "Aspect2": capitalize(aspect2),
-        "adv": r.choice(INTENSIFIERS), "city": r.choice(CITIES),
+        "adv": r.choice(w["intensifiers"]), "city": r.choice(w["cities"]),
         "minutes": str(r.randint(78, 185)),
     }
     return capitalize(r.choice(SST2_TEMPLATES).format(**fill))
 
 
-def make_sst2(r):
+def make_sst2(r, w):
     """Build the three SST-2 splits; no sentence appears twice anywhere."""
     seen = set()
     splits = {}
@@ -619,9 +261,9 @@ def make_sst2(r):
         r.shuffle(labels)
         rows = {"sentence": [], "label": [], "idx": []}
         for i, label in enumerate(labels):
-            sentence = sst2_sentence(r, positive=bool(label))
+            sentence = sst2_sentence(r, w, positive=bool(label))
             while sentence in seen:
-                sentence = sst2_sentence(r, positive=bool(label))
+                sentence = sst2_sentence(r, w, positive=bool(label))
             seen.add(sentence)
             rows["sentence"].append(sentence)
             rows["label"].append(label)
@@ -631,7 +273,7 @@ def make_sst2(r):
 
 
 # ---------------------------------------------------------------------------
-# Checks, writing and datasheets.
+# Checks, writing, and the datasheets' numbers (computed from the splits).
 # ---------------------------------------------------------------------------
 
 WORD_RE = re.compile(r"[a-z]+(?:['-][a-z]+)*")
@@ -648,12 +290,12 @@ def texts_of(splits):
             for t in rows[key]]
 
 
-def assert_disjoint(splits, keys):
-    """Assert no row (by the given text columns) appears in two splits."""
-    owner = {}
-    for split, rows in splits.items():
-        for row in zip(*(rows[k] for k in keys)):
-            assert owner.setdefault(row, split) == split, (row, split)
+def check(splits, sizes):
+    """Assert the split sizes and label counts, and that no sentence appears twice anywhere."""
+    for split, (n_rows, n_pos) in sizes.items():
+        assert len(splits[split]["label"]) == n_rows and sum(splits[split]["label"]) == n_pos
+    texts = texts_of(splits)
+    assert len(set(texts)) == len(texts), "a sentence appears twice"
 
 
 def write_splits(splits, features, out_dir):
@@ -664,6 +306,11 @@ def write_splits(splits, features, out_dir):
             str(out_dir / f"{split}.parquet"))
 
 
+def share(part, whole):
+    """'68.4 %'."""
+    return f"{100 * part / whole:.1f} %"
+
+
 def balance_table(splits, names):
     """Markdown table of per-split label counts and percentages."""
     head = "| split | rows | " + " | ".join(names) + " |"
@@ -671,8 +318,7 @@ def balance_table(splits, names):
     for split, rows in splits.items():
         counts = Counter(rows["label"])
         n = len(rows["label"])
-        cells = [f"{counts[i]:,} ({100 * counts[i] / n:.1f} %)"
-                 for i in range(len(names))]
+        cells = [f"{counts[i]:,} ({share(counts[i], n)})" for i in range(len(names))]
         lines.append(f"| {split} | {n:,} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -688,7 +334,22 @@ def examples_table(splits, keys, names, n=4):
     return "\n".join(lines)
 
 
-def card_front_matter(name: str) -> str:
+def length_stats(splits):
+    """Shortest, longest and mean sentence length in words (split at spaces)."""
+    lengths = [len(t.split()) for t in texts_of(splits)]
+    return {"len_min": min(lengths), "len_max": max(lengths), "len_mean": mean(lengths)}
+
+
+def size_category(splits):
+    """The Hugging Face size category of all rows together, e.g. '1K<n<10K'."""
+    n = sum(len(rows["label"]) for rows in splits.values())
+    for bound, name in ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K")):
+        if n < bound:
+            return name
+    raise ValueError(f"{n:,} rows: add a size category")
+
+
+def card_front_matter(name: str, splits) -> str:
     """The YAML header of a datasheet, in the Hugging Face dataset-card format."""
     return f"""---
 pretty_name: Synthetic {name} stand-in
@@ -698,23 +359,28 @@ language:
 task_categories:
 - text-classification
 size_categories:
-- 1K<n<10K
+- {size_category(splits)}
 ---
 """
 
 
-MRPC_CARD = card_front_matter("MRPC") + """
+def or_list(items, joiner="or"):
+    """'a, b or c'."""
+    return ", ".join(items[:-1]) + f" {joiner} {items[-1]}"
+
+
+MRPC_CARD = """
 # Synthetic MRPC stand-in (`data/mrpc`)
 
 ## What it is
 
 An offline, generated stand-in for the Microsoft Research Paraphrase Corpus as
 packaged in GLUE (hub ID `nyu-mll/glue`, config `mrpc`). Each row is a pair of
-news-style English sentences (business, markets, politics, science, sports,
-weather, courts, technology) and a label saying whether the second sentence
-is a paraphrase of the first. It has the same columns, features and split
-sizes as the real dataset, so course code written against it runs unchanged on
-`load_dataset("nyu-mll/glue", "mrpc")`.
+short trade-news sentences about goods ({goods}) and a label saying whether the
+second sentence is a paraphrase of the first. It has GLUE's columns and features,
+so course code written against it runs unchanged on
+`load_dataset("nyu-mll/glue", "mrpc")`; its sentences are far simpler than MRPC's
+(see "What mirrors GLUE's MRPC").
 
 ```python
 from datasets import load_dataset
@@ -722,43 +388,65 @@ raw = load_dataset("data/mrpc")
 ```
 
 Features: `sentence1` (string), `sentence2` (string),
-`label` (ClassLabel: 0 = `not_equivalent`, 1 = `equivalent`), `idx` (int32,
-row number within the split).
+`label` (ClassLabel: 0 = `not_equivalent`, 1 = `equivalent`), `idx` (int32; see below).
 
 ## How it was made
 
-Generated by `data/make_data.py` with `random.Random({seed})` and the standard
-library only. Each sentence is a short trade-news report, "<company> <verb>
-<number> <goods> in <city>.", in one of {n_forms} forms (active or passive, city
-first or last), with one of {n_verbs} verbs from {n_classes} classes of synonyms;
-companies, goods and cities come from fixed pools of {n_companies}, {n_goods} and {n_cities}.
+Generated by `data/make_data.py` with `random.Random({seed})`, the standard library
+and `data/word_lists.txt`. Each sentence reports one trade event, "<company>
+<verb> <number> <goods> in <city>.", in one of {n_forms} forms (active or passive, city
+first or last), with one of {n_verbs} verbs in {n_classes} classes of synonyms
+({verb_classes}).
+Companies, goods and cities come from fixed pools of {n_companies} companies,
+{n_goods} goods
+({n_commodities} commodities × {n_containers} containers: {containers}) and
+{n_cities} cities; numbers
+run from {number_min} to {number_max}.
 
 - `equivalent`: the same event re-worded: another form and/or a synonym of the
   verb; company, number, goods and city are identical.
-- `not_equivalent`: another event: company, number, goods, city and the kind
+- `not_equivalent`: another event: company, number, goods, city and the class
   of verb all differ.
-
-Why so plain, and why 8,000 training pairs (GLUE's MRPC has 3,668)? The course
-fine-tunes a tiny BERT from random weights on it, in seconds on a CPU. Measured
-while building this set: with long, varied news sentences (27 kinds of events,
-thousands of names), with subtle negatives (the same kind of event with other
-names), or with 3,668 pairs, such a model stayed at the majority baseline; with
-short sentences over small pools, big contrasts and 8,000 pairs it passed 0.85
-validation accuracy within 3 epochs. The varied English of the course is in
-`data/sst2`. A real pretrained BERT on the
-real MRPC faces much subtler pairs; this set only has MRPC's shape.
 
 No sentence appears twice anywhere in the dataset, so no pair is shared
 between splits (the script asserts this).
+
+## What mirrors GLUE's MRPC and what does not
+
+The same as GLUE's MRPC:
+
+- the columns, their features and the label names;
+- the validation split: {validation};
+- the test split: {test}, the counts of MRPC's own test set (GLUE hides its test
+  labels, `-1`; **the test split here has real labels**);
+- the share of `equivalent` pairs in train: {train_share} here,
+  {glue_train_share} in GLUE's;
+- `idx`: GLUE took its validation pairs out of MRPC's training file, so the
+  `idx` of its train split has gaps. Here too train and validation were numbered
+  together, 0 to {idx_max:,}, and the {n_gaps} numbers of the validation pairs
+  are missing from train's `idx`; in validation and test, `idx` numbers the rows
+  from 0, without gaps.
+
+Not the same, on purpose:
+
+- the size of train: {n_train:,} pairs here, {glue_train:,} in GLUE's;
+- the sentences: {len_min} to {len_max} words long, {len_mean:.1f} on average,
+  all about the one kind of trade event above; MRPC's are whole newswire
+  sentences on many topics, much longer;
+- the pairs: MRPC's `not_equivalent` pairs are often near-paraphrases; here they
+  share no company, number, goods, city or verb class.
+
+Why: the course fine-tunes a tiny BERT from random weights on this set, on a
+CPU. Short sentences over small pools, big contrasts and many pairs are what let
+it learn the task: `tests/test_finetune.py` checks that 3 epochs reach at least
+0.85 validation accuracy, where always answering `{majority_name}` scores
+{majority_share}. The varied English of the course is in `data/sst2`.
 
 ## Splits and label balance
 
 Computed by the script:
 
 {balance}
-
-Unlike GLUE, whose MRPC test labels are hidden (`-1`), **the test split here
-has real labels**.
 
 Distinct lower-case word types: {vocab_mrpc:,} in this dataset, {vocab_all:,}
 across this dataset and `data/sst2` together.
@@ -769,19 +457,18 @@ across this dataset and `data/sst2` together.
 
 ## License
 
-CC0 1.0 (public domain dedication). The data is generated; all names of
-people, companies and films are invented or drawn at random, and any
-resemblance to real events is coincidental.
+CC0 1.0 (public domain dedication). The data is generated: company names join a
+word and a business suffix at random, cities are real places, numbers are random;
+any resemblance to real companies or events is coincidental.
 
 ## Known limitations
 
 - Synthetic and templated: the sentences are grammatical but formulaic, and
-  the label depends on a large, deliberate contrast (all content words kept vs
-  all replaced). Real MRPC negatives are often near-paraphrases.
-- It is made so that a tiny model learns it from scratch in minutes; scores on
-  it say nothing about a model's paraphrase ability and are not comparable to
+  the label depends on a large, deliberate contrast (all slots kept vs all
+  slots replaced).
+- It is made so that a tiny model learns it from scratch; scores on it say
+  nothing about a model's paraphrase ability and are not comparable to
   published MRPC results. It is not a benchmark.
-- Events are not real; numbers and facts are random.
 
 ## Regenerate
 
@@ -792,7 +479,7 @@ python data/make_data.py
 The script is deterministic: re-running it rewrites byte-identical files.
 """
 
-SST2_CARD = card_front_matter("SST-2") + """
+SST2_CARD = """
 # Synthetic SST-2 stand-in (`data/sst2`)
 
 ## What it is
@@ -800,8 +487,10 @@ SST2_CARD = card_front_matter("SST-2") + """
 An offline, generated stand-in for the Stanford Sentiment Treebank (binary) as
 packaged in GLUE (hub ID `nyu-mll/glue`, config `sst2`). Each row is a short
 movie-review snippet and its sentiment. It has the same columns and features
-as the real dataset (the training split is smaller: {n_train:,} rows instead of
-67,349), so course code written against it runs unchanged on
+as the real dataset, and GLUE's validation and test sizes ({n_validation:,} and
+{n_test:,} rows); the training split is smaller: {n_train:,} rows instead of
+{glue_train:,}.
+Course code written against it runs unchanged on
 `load_dataset("nyu-mll/glue", "sst2")`.
 
 ```python
@@ -814,16 +503,18 @@ Features: `sentence` (string), `label` (ClassLabel: 0 = `negative`,
 
 ## How it was made
 
-Generated by `data/make_data.py` with `random.Random({seed})` and the standard
-library only. {n_templates} sentence templates combine neutral filler
+Generated by `data/make_data.py` with `random.Random({seed})`, the standard library
+and `data/word_lists.txt`. {n_templates} sentence templates combine neutral filler
 (invented film titles, actors and directors, genres, plot fragments, years,
 running times, aspects such as "the score" or "the pacing") with sentiment
 cues: polar adjectives ("dazzling", "tedious"), noun phrases ("a triumph",
 "a slog") and verb phrases ("wins you over", "drags on forever"). Every
-snippet carries one to three cues, all of the same polarity; negation is
-never used, so the cue words decide the label.
+snippet carries {cues_min} to {cues_max} cues, all of the same polarity; negation is
+never used, so the cue words decide the label. Snippets are {len_min} to {len_max}
+words long, {len_mean:.1f} on average.
 
-No sentence appears in two splits (the script asserts this).
+No sentence appears twice anywhere in the dataset, so none is shared between
+splits (the script asserts this).
 
 ## Splits and label balance
 
@@ -850,8 +541,9 @@ names are invented or drawn at random.
 
 - Synthetic and templated: sentiment is carried by a fixed list of cue words
   and phrases, with no negation, sarcasm or mixed opinions, unlike real
-  reviews.
-- It is made so that a tiny model learns it from scratch in minutes; scores on
+  reviews. Filler can hold a cue word all the same: the genre "disaster movie"
+  appears in snippets of both labels.
+- It is made so that a tiny model learns it from scratch; scores on
   it are not comparable to published SST-2 results. It is not a benchmark.
 
 ## Regenerate
@@ -864,44 +556,82 @@ The script is deterministic: re-running it rewrites byte-identical files.
 """
 
 
-def main():
-    """Generate, check and write both datasets and their datasheets."""
-    datasets.disable_progress_bars()
-    mrpc = make_mrpc(random.Random(SEED))
-    sst2 = make_sst2(random.Random(SEED + 1))
+def reflow(card, width=80):
+    """Re-wrap a card's paragraphs and bullet lists; headings, tables, code and YAML stay as written."""
+    def fill(text, indent=""):
+        return textwrap.fill(" ".join(text.split()), width, subsequent_indent=indent,
+                             break_on_hyphens=False, break_long_words=False)
 
-    assert_disjoint(mrpc, ["sentence1", "sentence2"])
-    assert_disjoint(sst2, ["sentence"])
-    for splits, sizes in ((mrpc, MRPC_SPLITS), (sst2, SST2_SPLITS)):
-        for split, (n_rows, n_pos) in sizes.items():
-            assert len(splits[split]["label"]) == n_rows
-            assert sum(splits[split]["label"]) == n_pos
+    blocks = []
+    for block in card.strip("\n").split("\n\n"):
+        if "```" in block or block.startswith(("|", "#", "---")):
+            blocks.append(block)
+        elif block.startswith("- "):
+            blocks.append("\n".join(fill("- " + item, "  ") for item in block[2:].split("\n- ")))
+        else:
+            blocks.append(fill(block))
+    return "\n\n".join(blocks) + "\n"
 
-    vocab_mrpc = vocabulary(texts_of(mrpc))
-    vocab_sst2 = vocabulary(texts_of(sst2))
-    vocab_all = len(vocab_mrpc | vocab_sst2)
 
-    write_splits(mrpc, MRPC_FEATURES, DATA_DIR / "mrpc")
-    write_splits(sst2, SST2_FEATURES, DATA_DIR / "sst2")
+def datasheets(mrpc, sst2):
+    """The README.md of data/mrpc and data/sst2, every number computed from the splits."""
+    vocab_mrpc, vocab_sst2 = vocabulary(texts_of(mrpc)), vocabulary(texts_of(sst2))
+    mrpc_names, sst2_names = MRPC_FEATURES["label"].names, SST2_FEATURES["label"].names
 
-    mrpc_names = MRPC_FEATURES["label"].names
-    sst2_names = SST2_FEATURES["label"].names
-    (DATA_DIR / "mrpc" / "README.md").write_text(MRPC_CARD.format(
-        seed=SEED, n_forms=len(FORMS), n_verbs=sum(map(len, VERB_CLASSES)), n_classes=len(VERB_CLASSES),
-        n_companies=60, n_goods=len(GOODS) * len(CONTAINERS), n_cities=30,
+    def pairs(n, pos):
+        return f"{n:,} pairs, {pos:,} `equivalent` ({share(pos, n)})"
+
+    counts = {split: (len(rows["label"]), sum(rows["label"])) for split, rows in mrpc.items()}
+    assert counts["validation"] == GLUE_MRPC["validation"] and counts["test"] == GLUE_MRPC["test"]
+    train_idx, n_val = mrpc["train"]["idx"], counts["validation"][0]
+    majority = max(range(2), key=lambda label: mrpc["validation"]["label"].count(label))
+    mrpc_card = card_front_matter("MRPC", mrpc) + MRPC_CARD.format(
+        goods=or_list(GOODS, "and"), seed=SEED, n_forms=len(FORMS),
+        n_verbs=sum(map(len, VERB_CLASSES)), n_classes=len(VERB_CLASSES),
+        verb_classes=", ".join("/".join(verbs) for verbs in VERB_CLASSES),
+        n_companies=N_COMPANIES, n_goods=len(GOODS) * len(CONTAINERS), n_commodities=len(GOODS),
+        n_containers=len(CONTAINERS), containers=or_list(CONTAINERS), n_cities=N_CITIES,
+        number_min=NUMBERS[0], number_max=NUMBERS[1],
+        validation=pairs(*counts["validation"]), test=pairs(*counts["test"]),
+        train_share=share(counts["train"][1], counts["train"][0]),
+        glue_train_share=share(GLUE_MRPC["train"][1], GLUE_MRPC["train"][0]),
+        idx_max=max(train_idx), n_gaps=max(train_idx) + 1 - len(train_idx),
+        n_train=len(train_idx), glue_train=GLUE_MRPC["train"][0],
+        majority_name=mrpc_names[majority],
+        majority_share=share(mrpc["validation"]["label"].count(majority), n_val),
+        **length_stats(mrpc),
         balance=balance_table(mrpc, mrpc_names),
         examples=examples_table(mrpc, ["sentence1", "sentence2"], mrpc_names),
-        vocab_mrpc=len(vocab_mrpc), vocab_all=vocab_all))
-    (DATA_DIR / "sst2" / "README.md").write_text(SST2_CARD.format(
-        seed=SEED + 1, n_train=SST2_SPLITS["train"][0],
-        n_templates=len(SST2_TEMPLATES),
+        vocab_mrpc=len(vocab_mrpc), vocab_all=len(vocab_mrpc | vocab_sst2))
+    sizes = {split: len(rows["label"]) for split, rows in sst2.items()}
+    assert sizes["validation"] == GLUE_SST2_ROWS["validation"] and sizes["test"] == GLUE_SST2_ROWS["test"]
+    cues = [cue_count(t) for t in SST2_TEMPLATES]
+    sst2_card = card_front_matter("SST-2", sst2) + SST2_CARD.format(
+        seed=SEED + 1, n_train=sizes["train"], glue_train=GLUE_SST2_ROWS["train"],
+        n_validation=sizes["validation"], n_test=sizes["test"],
+        n_templates=len(SST2_TEMPLATES), cues_min=min(cues), cues_max=max(cues),
+        **length_stats(sst2),
         balance=balance_table(sst2, sst2_names),
         examples=examples_table(sst2, ["sentence"], sst2_names, n=6),
-        vocab_sst2=len(vocab_sst2), vocab_all=vocab_all))
+        vocab_sst2=len(vocab_sst2), vocab_all=len(vocab_mrpc | vocab_sst2))
+    return {"mrpc": reflow(mrpc_card), "sst2": reflow(sst2_card)}
 
-    print(f"MRPC: {len(vocab_mrpc):,} word types; SST-2: {len(vocab_sst2):,}; "
-          f"distinct word types across both datasets: {vocab_all:,}")
+
+def main(out_dir: Path = DATA_DIR):
+    """Generate, check and write both datasets and their datasheets into out_dir."""
+    datasets.disable_progress_bars()
+    w = read_word_lists()
+    mrpc = make_mrpc(random.Random(SEED), w)
+    sst2 = make_sst2(random.Random(SEED + 1), w)
+    check(mrpc, MRPC_SPLITS)
+    check(sst2, SST2_SPLITS)
+
+    cards = datasheets(mrpc, sst2)
+    for name, splits, features in (("mrpc", mrpc, MRPC_FEATURES), ("sst2", sst2, SST2_FEATURES)):
+        write_splits(splits, features, out_dir / name)
+        (out_dir / name / "README.md").write_text(cards[name], encoding="utf-8")
+    print(f"wrote {out_dir / 'mrpc'} and {out_dir / 'sst2'}")
 
 
 if __name__ == "__main__":
-    main()
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else DATA_DIR)
