@@ -6,14 +6,14 @@ STAMP  := $(VENV)/.installed
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg --nbval-cell-timeout 600
 # The stored outputs were made offline: notebooks run in that mode for tests, storing and timing,
 # whatever the network (online, auto mode would load the real checkpoints and every output differs).
-STORED_MODE := COURSE_MODE=offline HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1
+STORED_MODE := COURSE_MODE=offline HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 COURSE_PROGRESS=off
 # Other CPU kernels and one thread, as on another machine: results of training differ a little.
 OTHER_CPU := ATEN_CPU_CAPABILITY=default ONEDNN_MAX_CPU_ISA=AVX2 MKL_ENABLE_INSTRUCTIONS=AVX2 OMP_NUM_THREADS=1
 TRAINING_NBS := notebooks/02_components.ipynb notebooks/04_trainer.ipynb notebooks/05_accelerate.ipynb
 # JupyterLab refuses to run as root (Docker images, cloud notebooks) unless told it may.
 LAB_FLAGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: install lab test unit test-portable test-hub test-browser notebooks benchmark check-env test-latest test-host clean
+.PHONY: install lab test unit test-portable test-hub test-browser test-student student progress notebooks benchmark check-env test-latest test-host clean
 
 install: $(STAMP)  ## venv with the pinned stack, the course in editable mode, a Jupyter kernel
 
@@ -46,6 +46,15 @@ test-hub: install  ## every notebook against the real Hub (needs the network); o
 test-browser: install  ## every notebook in a real JupyterLab + Chromium (needs: apt-get install chromium)
 	$(BIN)/python -m pip install -q -r tests/browser/requirements.txt
 	$(STORED_MODE) $(BIN)/python -m pytest tests/browser -q -rs
+
+student: install  ## the student edition for instructors: notebooks without solutions, in student/
+	$(BIN)/python scripts/student_edition.py
+
+test-student: install  ## the student edition, each notebook run top to bottom
+	$(STORED_MODE) $(BIN)/python scripts/student_edition.py --run
+
+progress: install  ## your exercise results per notebook (RESET=1 forgets them)
+	$(BIN)/python -m course_utils.exercises $(if $(RESET),--reset)
 
 notebooks: install  ## re-run notebooks top to bottom and store their outputs (NB=03 for one)
 	$(STORED_MODE) $(BIN)/python scripts/run_notebooks.py --store $(NB)

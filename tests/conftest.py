@@ -8,6 +8,12 @@ COURSE_VARS = ("COURSE_MODE", "COURSE_MODEL", "COURSE_DATASET", "HF_HUB_OFFLINE"
 
 
 @pytest.fixture(autouse=True)
+def own_progress_file(monkeypatch, tmp_path):
+    """Exercise checks record results in a file of the test's own, never the learner's."""
+    monkeypatch.setenv("COURSE_PROGRESS", str(tmp_path / "exercise-progress.json"))
+
+
+@pytest.fixture(autouse=True)
 def fresh_mode(monkeypatch):
     for var in COURSE_VARS:  # set, then delete: undo then restores the original, even if a test set it
         monkeypatch.setenv(var, "")
