@@ -22,6 +22,7 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -r requirements.txt
 	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
+	$(BIN)/python -m course_utils.pretrained  # a real checkpoint, hash-checked, into your Hugging Face cache
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (hf-course)" >/dev/null
 	touch $(STAMP)
 

@@ -210,6 +210,7 @@ def in_hf_cache(repo_id: str, repo_type: str = "model") -> bool:
         return False
 
 
+PRETRAINED_ID = "sentence-transformers/all-MiniLM-L6-v2"  # real weights offline: course_utils/pretrained.py
 MAIN_MODEL = ("bert-base-uncased", "google-bert/bert-base-uncased")  # COURSE_MODEL replaces it
 MAIN_DATASET = (("glue", "mrpc"), ("nyu-mll/glue", "mrpc"))  # COURSE_DATASET replaces it
 
@@ -249,6 +250,11 @@ def model_source(hub_id: str, verbose: bool = True) -> str:
             f"COURSE_MODEL={override!r}: the course is offline and this model is not in your "
             "Hugging Face cache. Download it once while online, point the variable at a local "
             "folder, or unset it to use the stand-in."
+        )
+    if hub_id == PRETRAINED_ID:
+        raise FileNotFoundError(
+            f"{hub_id} is not in your Hugging Face cache and the course is offline. Install the "
+            "course's hash-checked copy with `make install` (or `python -m course_utils.pretrained`)."
         )
     folder = build_standin(hub_id)
     about = STANDINS[hub_id].about

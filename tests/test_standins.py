@@ -193,3 +193,9 @@ def test_datasheets_exist():
     for name in ("mrpc", "sst2"):
         text = (standins.DATA_DIR / name / "README.md").read_text()
         assert "license" in text.lower() and "validation" in text
+
+
+def test_real_checkpoint_missing_offline_says_how_to_install(offline, monkeypatch):
+    monkeypatch.setattr(standins, "in_hf_cache", lambda repo_id, repo_type="model": False)
+    with pytest.raises(FileNotFoundError, match="make install"):
+        course_utils.model_source("sentence-transformers/all-MiniLM-L6-v2")
