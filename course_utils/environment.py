@@ -160,9 +160,12 @@ def choose_precision(device: str | None = None) -> Precision:
         if torch.cuda.is_bf16_supported(including_emulation=False):  # a T4 only emulates bf16
             return Precision("bf16", f"{name} supports bf16: same range as fp32, no loss scaling needed")
         return Precision("fp16", f"{name} has no bf16: fp16 with loss scaling")
+    if device == "mps":
+        return Precision("no", "MPS (Apple GPU): fp32, the course's timings and checks were not made for fp16 on MPS")
     return Precision(
         "no",
-        f"{device.upper()}: fp32, since fp16 does nothing on a CPU and bf16 is slower on most CPUs",
+        "CPU: fp32, since fp16 does nothing on a CPU and bf16 is slower on CPUs without native bf16 "
+        "instructions (most laptops; notebook 04 measures yours)",
     )
 
 
@@ -178,7 +181,7 @@ def library_versions() -> dict[str, str]:
 
 
 def quiet_noise() -> None:
-    """Silence output that is not the lesson; real warnings still show (notebook 00)."""
+    """Silence output that is not the lesson: progress bars, and Transformers' log below errors (notebook 00)."""
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # v5 "Loading weights" bars
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")  # fork warning after tokenizing
     warnings.filterwarnings("ignore", message=".*pin_memory.*no accelerator.*")
@@ -258,7 +261,8 @@ def environment_report() -> list[tuple[str, bool, str]]:
     ]
     for name, version in library_versions().items():
         rows.append((name, version != "missing", version))
-    rows.append(("course data", (DATA_DIR / "mrpc").is_dir(), "data/ with mrpc and sst2"))
+    found = [name for name in ("mrpc", "sst2") if (DATA_DIR / name).is_dir()]
+    rows.append(("course data", len(found) == 2, f"data/ with {' and '.join(found) or 'nothing'}"))
     from .standins import cache_dir
 
     cache = cache_dir()

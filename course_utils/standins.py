@@ -199,13 +199,21 @@ def build_standin(hub_id: str) -> Path:
 # ---------------------------------------------------------------- resolution
 
 
+WEIGHT_FILES = ("model.safetensors", "model.safetensors.index.json", "pytorch_model.bin")
+
+
 def in_hf_cache(repo_id: str, repo_type: str = "model") -> bool:
-    """True if `repo_id` already sits in the local Hugging Face cache."""
+    """True if `repo_id` already sits in the local Hugging Face cache: a model's config and weights,
+    or a dataset's card."""
     from huggingface_hub import try_to_load_from_cache
 
-    filename = "config.json" if repo_type == "model" else "README.md"
-    try:
+    def cached(filename: str) -> bool:
         return isinstance(try_to_load_from_cache(repo_id, filename, repo_type=repo_type), str)
+
+    try:
+        if repo_type != "model":
+            return cached("README.md")
+        return cached("config.json") and any(cached(name) for name in WEIGHT_FILES)
     except ValueError:  # not a valid repo id
         return False
 
@@ -243,8 +251,10 @@ def model_source(hub_id: str, verbose: bool = True) -> str:
         return _say(verbose, hub_id, str(folder.resolve()), f"local folder {short_path(folder)}")
     if decided_mode() == "hub":
         return _say(verbose, hub_id, wanted, f"{wanted} from the Hugging Face Hub")
-    if in_hf_cache(wanted):
-        return _say(verbose, hub_id, wanted, f"{wanted} from your local Hugging Face cache (offline)")
+    spellings = MAIN_MODEL if hub_id in MAIN_MODEL and not override else (wanted,)
+    cached = next((name for name in spellings if in_hf_cache(name)), None)  # the Hub redirects the old ID
+    if cached:
+        return _say(verbose, hub_id, cached, f"{cached} from your local Hugging Face cache (offline)")
     if override:
         raise ValueError(
             f"COURSE_MODEL={override!r}: the course is offline and this model is not in your "

@@ -28,28 +28,31 @@ def test_2_1_solution_passes_as_int_float_or_tensor():
     assert ex02.check_2_1(torch.tensor(SOLUTION_2_1), CONFIG)
 
 
+ONE_LAYER = 4 * (H * H + H) + 4 * H + H * I + I + I * H + H
+
+
 @pytest.mark.parametrize(
-    "given, hint_part",
+    "given, message_part, hint_start",  # the hint's start: "nn.Linear has ..." is inside "Every nn.Linear has ..."
     [
-        (BODY, "nn.Linear(hidden_size, num_labels)"),
-        (BODY + H * 2 + 2, "config.num_labels"),
-        (SOLUTION_2_1 - (H * H + H), "keeps it"),
-        (SOLUTION_2_1 - N, "out_features biases"),
-        (SOLUTION_2_1 - (L * (4 * H + I + H) + H + N), "out_features biases"),
-        (SOLUTION_2_1 - (2 * H + L * 4 * H), "one in the embeddings, 2 per layer"),
-        (SOLUTION_2_1 - (P + T) * H, "Positions"),
-        (SOLUTION_2_1 - V * H, "vocab_size x hidden_size"),
-        (SOLUTION_2_1 + 12345, "torch.device('meta')"),
+        (BODY, "without the classification head", "The head is one nn.Linear(hidden_size, num_labels)"),
+        (BODY + H * 2 + 2, "That head has 2 outputs", "Use config.num_labels"),
+        (SOLUTION_2_1 - (H * H + H), "left out the pooler", "Sequence classification keeps it"),
+        (SOLUTION_2_1 - N, "left out the classifier's biases", "nn.Linear has out_features biases"),
+        (SOLUTION_2_1 - (L * (4 * H + I + H) + H + N), "weights but no biases", "Every nn.Linear has out_features"),
+        (SOLUTION_2_1 - (2 * H + L * 4 * H), "left out the LayerNorms", "Each LayerNorm"),
+        (SOLUTION_2_1 - (P + T) * H, "word embeddings only", "Positions (max_position_embeddings)"),
+        (SOLUTION_2_1 - V * H, "left out the word embeddings", "vocab_size x hidden_size"),
+        (SOLUTION_2_1 - 3 * ONE_LAYER, "counted one encoder layer.", "The config has num_hidden_layers=4"),
+        (SOLUTION_2_1 + ONE_LAYER, "one encoder layer too many", "The config has num_hidden_layers=4"),
+        (SOLUTION_2_1 + 12345, "is off by +12,345", "Check your sum part by part"),
     ],
 )
-def test_2_1_typical_mistakes(given, hint_part):
+def test_2_1_typical_mistakes(given, message_part, hint_start):
     feedback = ex02.check_2_1(given, CONFIG)
-    assert not feedback and hint_part in feedback.hint, feedback
+    assert not feedback and message_part in feedback.message and feedback.hint.startswith(hint_start), feedback
 
 
-def test_2_1_one_layer_and_bad_types():
-    one_layer = 4 * (H * H + H) + 4 * H + H * I + I + I * H + H
-    assert "num_hidden_layers=4" in ex02.check_2_1(SOLUTION_2_1 - 3 * one_layer, CONFIG).hint
+def test_2_1_bad_types():
     assert "still None" in ex02.check_2_1(None, CONFIG).message
     assert "not a whole number" in ex02.check_2_1("1,210,883", CONFIG).message
     assert "not a whole number" in ex02.check_2_1(True, CONFIG).message
@@ -71,19 +74,24 @@ def test_2_2_solution_passes(pair):
 
 
 @pytest.mark.parametrize(
-    "shift, hint_part",
-    [(-1, "one position later"), (-2, "special tokens included"), (1, "token_type_ids value is 1"), (3, "token_type_ids value is 1")],
+    "shift, message_part, hint_part",
+    [
+        (-1, "closes segment A", "one position later"),
+        (-2, "not [CLS] and [SEP]", "special tokens included"),
+        (1, "Off by one", "token_type_ids value is 1"),
+        (3, "with token_type_id 1", "token_type_ids value is 1"),
+    ],
 )
-def test_2_2_typical_mistakes(pair, shift, hint_part):
+def test_2_2_typical_mistakes(pair, shift, message_part, hint_part):
     feedback = ex02.check_2_2(pair["token_type_ids"].index(1) + shift, pair)
-    assert not feedback and hint_part in feedback.hint, feedback
+    assert not feedback and message_part in feedback.message and hint_part in feedback.hint, feedback
 
 
 def test_2_2_bad_inputs(pair, tokenizer):
-    assert "token" in ex02.check_2_2("[SEP]", pair).message
+    assert "not a position" in ex02.check_2_2("[SEP]", pair).message
     assert "outside" in ex02.check_2_2(999, pair).message
     assert "not an index" in ex02.check_2_2(2.5, pair).message
-    assert "batch" in ex02.check_2_2(3, tokenizer(["a b"], ["c d"])).message
+    assert "holds a batch" in ex02.check_2_2(3, tokenizer(["a b"], ["c d"])).message
     assert "one sentence" in ex02.check_2_2(3, tokenizer("a b c d")).message
     assert "no token_type_ids" in ex02.check_2_2(3, {"input_ids": [2, 3]}).message
 
@@ -96,7 +104,7 @@ TEXT = "I expected a slog and got something else."
 @pytest.fixture
 def classifier(offline):
     return pipeline("sentiment-analysis", model=model_source(
-        "distilbert-base-uncased-finetuned-sst-2-english", override_var=None, verbose=False))
+        "distilbert-base-uncased-finetuned-sst-2-english", verbose=False))
 
 
 def _logits(classifier):
@@ -115,15 +123,15 @@ def test_2_3_typical_mistakes(classifier):
     best = logits.argmax()
     probabilities = logits.softmax(-1)
     cases = [
-        (logits[best].item(), "softmax(logits, dim=-1)"),
-        (probabilities.min().item(), "largest probability"),
-        (torch.sigmoid(logits[best]).item(), "softmax over all logits"),
-        (probabilities, "one number"),
-        (1.7, "tensors"),
+        (logits[best].item(), "the raw logit", "softmax(logits, dim=-1)"),
+        (probabilities.min().item(), "the other label", "largest probability"),
+        (torch.sigmoid(logits[best]).item(), "sigmoid of one logit", "softmax over all logits"),
+        (probabilities, "You gave 2 numbers", "Give one number"),
+        (1.7, "outside 0 to 1", "return_tensors='pt'"),
     ]
-    for given, hint_part in cases:
+    for given, message_part, hint_part in cases:
         feedback = ex02.check_2_3(given, classifier, TEXT)
-        assert not feedback and hint_part in feedback.hint + feedback.message, (given, feedback)
+        assert not feedback and message_part in feedback.message and hint_part in feedback.hint, (given, feedback)
 
 
 def test_2_3_bad_types(classifier):
@@ -141,14 +149,15 @@ def test_2_4_solution_passes(tokenizer):
 
 def test_2_4_typical_mistakes(tokenizer):
     cases = [
-        (lambda w: len(tokenizer.tokenize(w)), "has no '##'"),
-        (lambda w: len(tokenizer(w)["input_ids"]), "adds no special tokens"),
-        (lambda w: sum(p.count("#") for p in tokenizer.tokenize(w)), "start with '##'"),
-        (lambda w: 7, "count those that start with '##'"),
+        (lambda w: len(tokenizer.tokenize(w)), "counted every piece", "has no '##'"),
+        (lambda w: len(tokenizer(w)["input_ids"]), "counted [CLS] and [SEP] too", "adds no special tokens"),
+        (lambda w: sum(p.count("#") for p in tokenizer.tokenize(w)), "counted '#' characters",
+         "Count pieces that start with '##'"),
+        (lambda w: 7, "your function says 7", "gives the pieces; count those"),
     ]
-    for function, hint_part in cases:
+    for function, message_part, hint_part in cases:
         feedback = ex02.check_2_4(function, tokenizer)
-        assert not feedback and hint_part in feedback.hint, feedback
+        assert not feedback and message_part in feedback.message and hint_part in feedback.hint, feedback
 
 
 def test_2_4_bad_inputs(tokenizer):

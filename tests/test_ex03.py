@@ -18,21 +18,23 @@ def test_3_1_solution_passes():
 
 
 @pytest.mark.parametrize(
-    "function, hint_part",
+    "function, message_part, hint_part",
     [
-        (lambda b: {"len1": len(b["sentence1"].split()), "len2": len(b["sentence2"].split())}, "is a LIST of strings"),
+        (lambda b: {"len1": len(b["sentence1"].split()), "len2": len(b["sentence2"].split())},
+         "raised AttributeError", "is a LIST of strings"),
         (lambda b: {"len1": [len(s) for s in b["sentence1"]], "len2": [len(s) for s in b["sentence2"]]},
-         "len(sentence.split())"),
-        (lambda b: {"len1": [len(s.split()) for s in b["sentence1"]]}, "returning {'len1'"),
-        (lambda b: {"len1": len(b["sentence1"]), "len2": len(b["sentence2"])}, "not a single number"),
+         "counts characters", "len(sentence.split())"),
+        (lambda b: {"len1": [len(s.split()) for s in b["sentence1"]]}, "has no 'len2' column", "returning {'len1'"),
+        (lambda b: {"len1": len(b["sentence1"]), "len2": len(b["sentence2"])}, "one value per example",
+         "not a single number"),
         (lambda b: {"len1": [len(s.split()) for s in b["sentence2"]], "len2": [len(s.split()) for s in b["sentence1"]]},
-         "sentence1 for len1"),
-        (lambda b: [len(s.split()) for s in b["sentence1"]], "returning {'len1'"),
+         "the word counts are", "sentence1 for len1"),
+        (lambda b: [len(s.split()) for s in b["sentence1"]], "It returned a list", "returning {'len1'"),
     ],
 )
-def test_3_1_typical_mistakes(function, hint_part):
+def test_3_1_typical_mistakes(function, message_part, hint_part):
     feedback = ex03.check_3_1(function)
-    assert not feedback and hint_part in feedback.hint
+    assert not feedback and message_part in feedback.message and hint_part in feedback.hint
 
 
 def test_3_1_unanswered_and_not_a_function():
@@ -58,12 +60,17 @@ def test_3_2_solution_passes(mrpc):
 
 def test_3_2_typical_mistakes(mrpc):
     validation = mrpc["validation"]
-    not_equivalent = validation.num_rows - equivalent_count(mrpc, "validation")
-    assert "str2int('equivalent') = 1" in ex03.check_3_2(not_equivalent, mrpc).hint
-    assert "Filter mrpc['validation']" in ex03.check_3_2(equivalent_count(mrpc, "train"), mrpc).hint
-    assert "NEW dataset" in ex03.check_3_2(validation.num_rows, mrpc).hint
-    assert "len(filtered)" in ex03.check_3_2(validation.filter(lambda ex: ex["label"] == 1), mrpc).hint
-    assert "str2int" in ex03.check_3_2(-5, mrpc).hint
+    cases = [
+        (validation.num_rows - equivalent_count(mrpc, "validation"), "'not_equivalent' pairs",
+         "str2int('equivalent') = 1"),
+        (equivalent_count(mrpc, "train"), "count in the 'train' split", "Filter mrpc['validation']."),
+        (validation.num_rows, "every row", "NEW dataset"),
+        (validation.filter(lambda ex: ex["label"] == 1), "not a number", "len(filtered)"),
+        (-5, "not the number of equivalent", "then take len()"),
+    ]
+    for answer, message_part, hint_part in cases:
+        feedback = ex03.check_3_2(answer, mrpc)
+        assert not feedback and message_part in feedback.message and hint_part in feedback.hint, feedback
 
 
 def test_3_2_unanswered_and_bad_types(mrpc):
@@ -84,20 +91,20 @@ def test_3_3_solution_passes():
 
 
 @pytest.mark.parametrize(
-    "answer, hint_part",
+    "answer, message_part, hint_part",
     [
-        (2.0, "divide by 100"),
-        ((1300 - 200) / 1000, "Use the 'heap' entries: rss ="),
-        ((1200 - 120) / 1000, "Use the 'heap' entries."),
-        (1000 / 20, "not the other way round"),
-        (100 / 1000, "Subtract first['heap']"),
-        (20.0, "Divide it by dataset_mb"),
-        (0.5, "a fraction such as"),
+        (2.0, "a percent", "divide by 100"),
+        ((1300 - 200) / 1000, "growth of rss", "Use the 'heap' entries: rss ="),
+        ((1200 - 120) / 1000, "file-backed pages", "Use the 'heap' entries."),
+        (1000 / 20, "upside down", "not the other way round"),
+        (100 / 1000, "heap itself", "Subtract first['heap']"),
+        (20.0, "growth in MB", "Divide it by dataset_mb"),
+        (0.5, "not the heap growth divided", "a fraction such as"),
     ],
 )
-def test_3_3_typical_mistakes(answer, hint_part):
+def test_3_3_typical_mistakes(answer, message_part, hint_part):
     feedback = ex03.check_3_3(answer, FIRST, LAST, SIZE_MB)
-    assert not feedback and hint_part in feedback.hint
+    assert not feedback and message_part in feedback.message and hint_part in feedback.hint
 
 
 def test_3_3_unanswered_and_bad_types():

@@ -47,7 +47,8 @@ def test_training_args_mistakes_get_their_hint(good_args, changes, hint):
 def test_training_args_rejects_other_types():
     assert "no answer yet" in ex04.check_training_args(None).message
     feedback = ex04.check_training_args({"eval_strategy": "epoch"})
-    assert not feedback and "dict" in feedback.message and "TrainingArguments(...)" in feedback.hint
+    assert not feedback and "not a TrainingArguments object" in feedback.message
+    assert "TrainingArguments(...)" in feedback.hint
 
 
 def metrics(eval_pred):
@@ -63,7 +64,7 @@ def test_compute_metrics_solution_passes():
 @pytest.mark.parametrize(
     ("function", "hint"),
     [
-        (lambda p: {"accuracy": accuracy_score(p[1], p[0][:, 1] > 5), "f1": 0.5}, "argmax"),
+        (lambda p: {"accuracy": accuracy_score(p[1], p[0][:, 1] > 5), "f1": 0.5}, "Predictions are logits.argmax"),
         (lambda p: {"accuracy": metrics(p)["accuracy"],
                     "f1": f1_score(p[1], p[0].argmax(-1), average="macro")}, "average='binary'"),
         (lambda p: {"accuracy": metrics(p)["accuracy"], "f1": f1_score(p[1], p[0].argmax(-1), pos_label=0)},
@@ -99,7 +100,7 @@ def test_training_steps_solution_passes():
         (lambda n, b, e: (n // b, n // b * e), "round up"),
         (lambda n, b, e: (math.ceil(n / b), math.ceil(n / b)), "steps_per_epoch * epochs"),
         (lambda n, b, e: (n / b, n / b * e), "math.ceil"),
-        (lambda n, b, e: math.ceil(n / b) * e, "tuple"),
+        (lambda n, b, e: math.ceil(n / b) * e, "Return a tuple"),
         (lambda n, b: (1, 1), "three numbers"),
     ],
 )
@@ -118,19 +119,19 @@ def test_learning_rates_solution_passes():
 
 
 @pytest.mark.parametrize(
-    ("answer", "hint"),
+    ("answer", "message", "hint"),
     [
-        ({"pretrained": 1e-3, "from_scratch": 2e-5}, "Swap them"),
-        ({"pretrained": 1e-6, "from_scratch": 1e-3}, "2e-5 to 5e-5"),
-        ({"pretrained": 2e-5, "from_scratch": 0.1}, "1e-3 learns"),
-        ({"pretrained": "2e-5", "from_scratch": 1e-3}, "floats"),
-        ({"bert": 2e-5}, '{"pretrained": ..., "from_scratch": ...}'),
-        ((2e-5, 1e-3), '{"pretrained": ..., "from_scratch": ...}'),
+        ({"pretrained": 1e-3, "from_scratch": 2e-5}, "larger than the from-scratch rate", "Swap them"),
+        ({"pretrained": 1e-6, "from_scratch": 1e-3}, "outside 1e-5 to 1e-4", "2e-5 to 5e-5"),
+        ({"pretrained": 2e-5, "from_scratch": 0.1}, "outside 3e-4 to 3e-3", "1e-3 learns"),
+        ({"pretrained": "2e-5", "from_scratch": 1e-3}, "not all positive numbers", "Write learning rates as floats"),
+        ({"bert": 2e-5}, "The answer is {'bert'", '{"pretrained": ..., "from_scratch": ...}'),
+        ((2e-5, 1e-3), "The answer is (2e-05", '{"pretrained": ..., "from_scratch": ...}'),
     ],
 )
-def test_learning_rates_mistakes_get_their_hint(answer, hint):
+def test_learning_rates_mistakes_get_their_hint(answer, message, hint):
     feedback = ex04.check_learning_rates(answer)
-    assert not feedback and hint in feedback.hint
+    assert not feedback and message in feedback.message and hint in feedback.hint
 
 
 def test_unanswered_checks_say_so():

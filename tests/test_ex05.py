@@ -12,12 +12,17 @@ def test_5_1_solution_passes():
 
 
 @pytest.mark.parametrize(
-    "answer, hint_part",
-    [(64, "per process"), (256, "solve for the per-process batch"), (4, "Global batch ="), (8, "8 × 2 = 16")],
+    "answer, message_part, hint_part",
+    [
+        (64, "64 is the global batch", "prepare does not divide it"),
+        (256, "you multiplied", "solve for the per-process batch"),
+        (4, "the number of processes, not a batch size", "× number of processes."),
+        (8, "the global batch is 32", "8 × 2 = 16"),
+    ],
 )
-def test_5_1_typical_mistakes(answer, hint_part):
+def test_5_1_typical_mistakes(answer, message_part, hint_part):
     feedback = ex05.check_per_process_batch(answer)
-    assert not feedback and hint_part in feedback.hint
+    assert not feedback and message_part in feedback.message and hint_part in feedback.hint
 
 
 @pytest.mark.parametrize("answer", ["16", 16.0, True])
@@ -43,9 +48,9 @@ def test_5_2_solution_passes(answer):
     [
         ({"A", "B", "C"}, "A (accelerate launch --cpu", "one-process path"),
         ({"B", "C", "E"}, "E (accelerate launch --num_processes 2", "--num_processes alone"),
-        ({"B", "C", "D"}, "D (python train.py)", "WORLD_SIZE"),
+        ({"B", "C", "D"}, "D (python train.py)", "nothing sets RANK"),
         ({"B"}, "C (torchrun", "torchrun sets RANK"),
-        ({"C"}, "B (accelerate launch --multi_gpu", "Accelerator(cpu=True)"),
+        ({"C"}, "B (accelerate launch --multi_gpu", "--multi_gpu picks"),
     ],
 )
 def test_5_2_typical_mistakes(answer, message_part, hint_part):
@@ -101,16 +106,21 @@ def test_5_4_solution_passes():
 
 
 @pytest.mark.parametrize(
-    "answer, message_part", [(32, "one process only"), (64, "leaves out the per-process batch"), (2, "64 examples")]
+    "answer, message_part, hint_part",
+    [
+        (32, "one process only", "× accumulation steps."),
+        (64, "leaves out the per-process batch", "× accumulation steps."),
+        (2, "64 examples per update", "solve for the steps"),
+    ],
 )
-def test_5_4_typical_mistakes(answer, message_part):
+def test_5_4_typical_mistakes(answer, message_part, hint_part):
     feedback = ex05.check_accumulation_steps(answer)
-    assert not feedback and message_part in feedback.message and "Effective batch" in feedback.hint
+    assert not feedback and message_part in feedback.message and hint_part in feedback.hint
 
 
 def test_5_4_zero_steps():
     feedback = ex05.check_accumulation_steps(0)
-    assert not feedback and "never update" in feedback.message
+    assert not feedback and "never update" in feedback.message and "at least 1" in feedback.hint
 
 
 def test_5_4_bad_type_and_unanswered():

@@ -199,3 +199,18 @@ def test_real_checkpoint_missing_offline_says_how_to_install(offline, monkeypatc
     monkeypatch.setattr(standins, "in_hf_cache", lambda repo_id, repo_type="model": False)
     with pytest.raises(FileNotFoundError, match="make install"):
         course_utils.model_source("sentence-transformers/all-MiniLM-L6-v2")
+
+
+def test_a_cached_config_without_weights_is_not_a_cached_model(offline, monkeypatch):
+    import huggingface_hub
+
+    monkeypatch.setattr(huggingface_hub, "try_to_load_from_cache",
+                        lambda repo_id, filename, repo_type="model": "/c/config.json" if filename == "config.json" else None)
+    assert not standins.in_hf_cache("bert-base-uncased")
+    assert Path(course_utils.model_source("bert-base-uncased", verbose=False)).is_dir()  # the stand-in
+
+
+def test_either_spelling_of_the_main_model_finds_a_cached_copy(offline, monkeypatch, capsys):
+    monkeypatch.setattr(standins, "in_hf_cache", lambda repo_id, repo_type="model": repo_id == "bert-base-uncased")
+    assert course_utils.model_source("google-bert/bert-base-uncased") == "bert-base-uncased"
+    assert "bert-base-uncased from your local Hugging Face cache" in capsys.readouterr().out
