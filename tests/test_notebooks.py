@@ -32,7 +32,7 @@ def test_the_course_notebooks_exist():
 # Keywords that prose names on purpose although the pinned libraries reject them (shown failing),
 # or that go through **kwargs (from_pretrained pops them), or that are environment variables.
 NAMED_ON_PURPOSE = {"evaluation_strategy", "tokenizer", "trust_remote_code", "from_tf", "from_flax",
-                    "output_loading_info", "output_attentions", "top_k", "save_function", "safe_serialization"}
+                    "output_loading_info", "output_attentions", "output_hidden_states", "top_k", "save_function", "safe_serialization"}
 
 
 def accepted_keywords() -> set:

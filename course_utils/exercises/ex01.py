@@ -1,163 +1,229 @@
-"""Checks for the exercises of notebook 01 (History): each names what is wrong and gives a hint."""
+"""Checks for the exercises of notebook 01 (History): each names what is wrong, with hints in steps."""
 
 from __future__ import annotations
 
 import datetime as dt
-import math
-from pathlib import Path
+from collections.abc import Callable, Mapping
 
-from . import Feedback, correct, invalid_answer, wrong
+from . import Verdict, answer_problem, exercise, not_yet, passed
 
-# Exercise 1.1: the task each Auto class with a head is made for.
-TASK_CLASSES = {
-    "fill in a masked word": "AutoModelForMaskedLM",
-    "continue a text": "AutoModelForCausalLM",
-    "summarise a text": "AutoModelForSeq2SeqLM",
-    "label a whole sentence": "AutoModelForSequenceClassification",
-}
-_WHY = {
-    "AutoModelForMaskedLM": "predicts the tokens hidden behind [MASK], looking both ways (BERT-style)",
-    "AutoModelForCausalLM": "predicts the next token from the ones before it (GPT-style)",
-    "AutoModelForSeq2SeqLM": "reads the input with an encoder and writes a new text with a decoder (BART/T5-style)",
-    "AutoModelForSequenceClassification": "puts a classifier on top of the body: one label per input",
-}
+# ---------------------------------------------------------------- 1.1 (debug): the head GPT-2 has
 
 
-def _class_name(value: object) -> str | None:
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, type):
-        return value.__name__
-    return None
-
-
-def check_1_1(answer: dict | None) -> Feedback:
-    """Notebook 01, Exercise 1.1: which Auto class fits each task."""
-    ex = "Exercise 1.1"
-    hint = "Map each task to a class name, e.g. {'continue a text': 'AutoModelForCausalLM', ...}."
-    if (problem := invalid_answer(ex, answer, hint, "a dict", keys=TASK_CLASSES)) is not None:
-        return problem
+def _as_class(answer: object) -> tuple[str | None, object]:
+    """(name, class or None) for a class or its name; (None, None) for anything else."""
     import transformers
 
-    for task, expected in TASK_CLASSES.items():
-        name = _class_name(answer[task])
-        if name is None:
-            return wrong(ex, f"For {task!r} you gave a {type(answer[task]).__name__}.",
-                         "Give the class itself (AutoModelForCausalLM) or its name as a string.")
-        if name == expected:
-            continue
-        if name.startswith(("TF", "Flax")):
-            return wrong(ex, f"{name} is a TensorFlow/Flax class: Transformers 5 removed them.",
-                         "Use the PyTorch class: the same name without the TF/Flax prefix.")
-        if not hasattr(transformers, name):
-            return wrong(ex, f"Transformers {transformers.__version__} has no class named {name!r}.",
-                         "Check the spelling: the classes are AutoModelFor<Head>, e.g. AutoModelForMaskedLM.")
-        if name == "AutoModel":
-            return wrong(ex, f"AutoModel for {task!r} gives the bare body: hidden states, no predictions.",
-                         f"Pick the class with the head for the task: {expected} {_WHY[expected]}.")
-        return wrong(ex, f"{name} does not fit {task!r}.",
-                     f"That task needs a model that {_WHY[expected]}: which AutoModelFor... class is that?")
-    return correct(ex, "One loading call, four heads: the head, not the call, changes with the task.")
+    if isinstance(answer, type):
+        return answer.__name__, answer
+    if isinstance(answer, str):
+        name = answer.strip().removeprefix("transformers.")
+        return name, getattr(transformers, name, None)
+    return None, None
 
 
-def _native_width_name(config) -> str:
-    return type(config).attribute_map.get("hidden_size", "hidden_size")
+@exercise("1.1")
+def check_lm_head_class(answer: object, config) -> Verdict:
+    """Notebook 01, Exercise 1.1: the class that loads GPT-2 with the head that scores the next word."""
+    from transformers.models.auto.modeling_auto import MODEL_FOR_CAUSAL_LM_MAPPING_NAMES, MODEL_MAPPING_NAMES
+
+    if answer is None or answer is Ellipsis:
+        return not_yet("There is no answer yet (it is still None).",
+                       "Run the broken cell above and read the first line of its error: which class refuses GPT-2?")
+    name, cls = _as_class(answer)
+    if name is None:
+        return not_yet(f"The answer is a {type(answer).__name__}, not a class.",
+                       "Give the class itself (from transformers import ...) or its name as a string.")
+    if name.startswith(("TF", "Flax")):
+        return not_yet(f"{name} is a TensorFlow/Flax class: Transformers 5 removed them (section 1.4).",
+                       "Use the PyTorch class: the same family of names without the TF/Flax prefix.")
+    if cls is None:
+        return not_yet(f"Transformers has no class named {name!r}.",
+                       "Check the spelling: list the Auto classes with "
+                       "[n for n in dir(transformers) if n.startswith('AutoModelFor')].")
+    wanted = MODEL_FOR_CAUSAL_LM_MAPPING_NAMES[config.model_type]
+    if name == "AutoModel" or name == MODEL_MAPPING_NAMES.get(config.model_type):
+        return not_yet(f"{name} loads, but only the body: hidden states, no score for any word.",
+                       "Section 1.2: a head is one class name away from AutoModel.",
+                       "Name the AutoModelFor... class whose head turns each hidden state into vocabulary logits.")
+    mapping = getattr(cls, "_model_mapping", None)
+    if mapping is None:  # a concrete model class
+        if cls.__name__ == wanted:
+            return passed(f"{wanted} works for {config.model_type} only; the task's Auto class would pick it "
+                          "for any decoder, as the Auto classes of section 1.2 do.")
+        if getattr(cls, "config_class", None) is not type(config):
+            return not_yet(f"{name} is built for {getattr(cls, 'config_class', type(None)).__name__}, "
+                           f"not for this {type(config).__name__}.",
+                           "Let an Auto class pick the model class from config.json, as in section 1.2.",
+                           "Read the error again: it names the Auto class and the config it could not pair.")
+        return not_yet(f"{name} loads GPT-2, but with another head than the one that scores the next word.",
+                       "Which head predicts the next token? Section 1.2 loads it for its logits.")
+    if type(config) not in mapping:
+        return not_yet(f"{name} still raises: it has no model class for model_type {config.model_type!r}.",
+                       "Which kind of language model is GPT-2: which way does it read, and what does it "
+                       "predict (section 1.2's table)?",
+                       "Look for the Auto class named after that kind of language model in "
+                       "[n for n in dir(transformers) if n.startswith('AutoModelFor')].")
+    loaded = mapping[type(config)].__name__
+    if loaded != wanted:
+        return not_yet(f"{name} loads {loaded}: its head answers another task (labels, spans or classes), "
+                       "not one score per vocabulary word.",
+                       "The snippet wants the next word's scores: logits of shape (batch, tokens, vocabulary).",
+                       "Section 1.2 gets exactly those logits from GPT-2: reuse that class.")
+    return passed(f"It loads {loaded}. AutoModelForMaskedLM knows no masked-LM head for GPT-2, and "
+                  "its error says so: the task, not the loading call, decides the class.")
 
 
-def check_1_2(answer: dict | None, configs: dict) -> Feedback:
-    """Notebook 01, Exercise 1.2: the name each family's config.json gives the hidden width."""
-    ex = "Exercise 1.2"
-    hint = "Give {family: (name in config.json, value)}, e.g. {'BERT': ('hidden_size', <number>), ...}."
-    if (problem := invalid_answer(ex, answer, hint, "a dict", keys=configs)) is not None:
+# ---------------------------------------------------------------- 1.2 (predict): num_hidden_layers
+
+REAL_LAYERS = {"bert": 12, "distilbert": 6, "gpt2": 12, "bart": 6}  # the hub checkpoints' config.json
+
+
+@exercise("1.2")
+def check_layer_prediction(answer: object, configs: Mapping) -> Verdict:
+    """Notebook 01, Exercise 1.2: predicted config.num_hidden_layers of each family, against the configs."""
+    if (problem := answer_problem(answer, "Write one whole number per family, {'BERT': <layers>, ...}, before "
+                                  "you run the next cell.", kind=Mapping, keys=list(configs))) is not None:
         return problem
     for family, config in configs.items():
-        given = answer[family]
-        if not (isinstance(given, (tuple, list)) and len(given) == 2 and isinstance(given[0], str)):
-            return wrong(ex, f"For {family} you gave {given!r}.", "Each value is a pair: (field name, number).")
-        name, value = given
-        native, width = _native_width_name(config), config.hidden_size
-        if name != native:
-            if name == "hidden_size":
-                return wrong(ex, f"{family}: config.hidden_size works, but only as an alias; "
-                             "config.json does not store that name.",
-                             f"Look at type(config).attribute_map or config.to_dict() for {family}.")
-            if name in type(config).attribute_map.values() or name in config.to_dict():
-                return wrong(ex, f"{family}: {name!r} is a field of the config, but not the hidden width.",
-                             "Find the field that attribute_map links to 'hidden_size'.")
-            return wrong(ex, f"{family}: the config has no field {name!r}.",
-                         "Print sorted(config.to_dict()) and look for the width of the hidden states.")
-        if value != width:
-            return wrong(ex, f"{family}: the name is right, but the value is {width}, not {value!r}.",
-                         f"Read it with getattr(config, {name!r}).")
-    return correct(ex, "Four names for one idea; attribute_map lets config.hidden_size read all of them.")
+        given = answer[family]  # type: ignore[index]
+        if not isinstance(given, int) or isinstance(given, bool):
+            return not_yet(f"For {family} you gave {given!r}, not a whole number.",
+                           "Predict a count of layers, e.g. 2 or 12.")
+        truth = config.num_hidden_layers
+        if given == truth:
+            continue
+        decoder = getattr(config, "decoder_layers", None)
+        if decoder is not None and given == truth + decoder:
+            return not_yet(f"{family}: you counted encoder and decoder ({truth} + {decoder}); "
+                           f"config.num_hidden_layers gives {truth}.",
+                           f"Look at {family}'s attribute_map in section 1.2: which field does num_hidden_layers read?",
+                           "num_hidden_layers is an alias of encoder_layers: the decoder's layers sit in "
+                           "decoder_layers, and no single field counts both.")
+        if REAL_LAYERS.get(config.model_type) == given:
+            return not_yet(f"{family}: {given} is the real hub checkpoint's count; the config loaded here says {truth}.",
+                           "Which checkpoint did this kernel load? Section 1.2's first cell printed it for each family.")
+        return not_yet(f"{family}: you predicted {given}; config.num_hidden_layers is {truth}.",
+                       "The lines model_source printed in section 1.2 describe each model's layers.",
+                       f"Read the count from {family}'s config by the name attribute_map gives it (section 1.2).")
+    return passed("One common name, four fields: attribute_map translates, and for BART it points to the "
+                  "encoder alone.")
 
 
-def check_1_3(answer: tuple | None, weights_file: str | Path) -> Feedback:
-    """Notebook 01, Exercise 1.3: the largest tensor in a safetensors file, read from its header."""
-    ex = "Exercise 1.3"
-    hint = "Give (tensor name, shape), e.g. ('some.layer.weight', (rows, columns)), read with safe_open."
-    if (problem := invalid_answer(ex, answer, hint)) is not None:
+# ---------------------------------------------------------------- 1.3 (apply): which weights file
+
+SHARDS = ("model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors")
+BIN_SHARDS = ("pytorch_model-00001-of-00002.bin", "pytorch_model-00002-of-00002.bin")
+# (weights files in a folder beside config.json, what the case teaches, its recipe hint)
+FOLDERS: list[tuple[tuple[str, ...], str, str]] = [
+    (("model.safetensors",), "With one safetensors file, that file is read.",
+     "from_pretrained reads model.safetensors when it is there."),
+    (("model.safetensors", "pytorch_model.bin"),
+     "Both formats are there: Transformers 5 reads only one, and prefers the one that cannot run code.",
+     "Section 1.4: why safetensors replaced pickle files."),
+    (("pytorch_model.bin",),
+     "A pickle file alone is still read (torch.load with weights_only=True, section 1.4).",
+     "Transformers 5 still reads pytorch_model.bin when no safetensors file is there."),
+    (("tf_model.h5", "flax_model.msgpack"),
+     "Transformers 5 reads no TensorFlow or Flax file: such a folder loads nothing (None).",
+     "Section 1.4's tf_only folder raised OSError: return None here."),
+    (("model.safetensors.index.json", *SHARDS),
+     "A sharded checkpoint is read through its index, which names the shard of every tensor.",
+     "Return the *.index.json file; the shards are read through it."),
+    (("model.safetensors.index.json", *SHARDS, "pytorch_model.bin"),
+     "A sharded safetensors checkpoint still beats a single pickle file.",
+     "Order: model.safetensors, model.safetensors.index.json, pytorch_model.bin, pytorch_model.bin.index.json."),
+    (("pytorch_model.bin.index.json", *BIN_SHARDS),
+     "Sharded pickle files are read through their index too.",
+     "The fourth name from_pretrained looks for is pytorch_model.bin.index.json."),
+    (("model.fp16.safetensors",),
+     "A variant file (model.fp16.safetensors) is read only when you pass variant='fp16'; without it: None.",
+     "from_pretrained adds the variant to the file names only when asked (_add_variant)."),
+]
+
+
+def weights_file_read(files: list[str]) -> str | None:
+    """The weights file from_pretrained(folder) reads in Transformers 5 (no variant=), or None."""
+    from transformers.utils import SAFE_WEIGHTS_INDEX_NAME, SAFE_WEIGHTS_NAME, WEIGHTS_INDEX_NAME, WEIGHTS_NAME
+
+    return next((name for name in (SAFE_WEIGHTS_NAME, SAFE_WEIGHTS_INDEX_NAME, WEIGHTS_NAME, WEIGHTS_INDEX_NAME)
+                 if name in files), None)
+
+
+@exercise("1.3")
+def check_weights_choice(answer: object) -> Verdict:
+    """Notebook 01, Exercise 1.3: a function naming the weights file from_pretrained reads from a folder."""
+    if (problem := answer_problem(answer, "Write a function that takes a list of file names and returns one "
+                                  "of them, or None.", kind=Callable)) is not None:
         return problem
-    if not (isinstance(answer, (tuple, list)) and len(answer) == 2 and isinstance(answer[0], str)):
-        return wrong(ex, f"The answer is {answer!r}.", hint)
-    from safetensors import safe_open
-
-    with safe_open(str(weights_file), framework="pt") as f:
-        shapes = {key: tuple(f.get_slice(key).get_shape()) for key in f.keys()}
-    name, shape = answer
-    try:
-        shape = tuple(int(n) for n in shape)
-    except (TypeError, ValueError):
-        return wrong(ex, f"The shape {shape!r} is not a sequence of whole numbers.", hint)
-    largest = max(shapes, key=lambda k: math.prod(shapes[k]))
-    if name not in shapes:
-        return wrong(ex, f"The file has no tensor named {name!r}.",
-                     f"Names come from f.keys(); this file has {len(shapes)}, e.g. {sorted(shapes)[:2]}.")
-    if shape != shapes[name]:
-        if shape == shapes[name][::-1]:
-            return wrong(ex, f"{shape} is the transpose of the shape stored for {name!r}.",
-                         "Report the shape exactly as get_slice(name).get_shape() gives it.")
-        return wrong(ex, f"{name!r} has shape {shapes[name]}, not {shape}.", "Read it with f.get_slice(name).get_shape().")
-    if name != largest:
-        return wrong(ex, f"{name!r} has {math.prod(shape):,} numbers, but another tensor has more.",
-                     "Compare math.prod(shape) over all names, not the order or the name.")
-    return correct(ex, f"{name} {shape}: read from the JSON header alone, no code run, no weights loaded.")
+    for files, why, recipe in FOLDERS:
+        listing = ["config.json", *files]
+        expected = weights_file_read(listing)
+        try:
+            got = answer(list(listing))  # type: ignore[operator]
+        except Exception as error:  # the learner's function failed: say where
+            return not_yet(f"For {listing} your function raised {type(error).__name__}: {error}.",
+                           "Try it on that list yourself, then handle the case.")
+        if got == expected:
+            continue
+        if got is not None and not isinstance(got, str):
+            return not_yet(f"For {listing} it returned {got!r}: return a file name (a string) or None.",
+                           "Return one name from the list, or None when none of them is read.")
+        return not_yet(f"For {listing} it returned {got!r}. {why}",
+                       "Section 1.4 lists the names Transformers 5 looks for; _get_resolved_checkpoint_files in "
+                       "transformers/modeling_utils.py checks them in order.",
+                       recipe)
+    return passed(f"All {len(FOLDERS)} folders right: safetensors first, sharded through an index, pickle as a "
+                  "fallback, TensorFlow never.")
 
 
-# Exercise 1.4: DistilBERT, arXiv:1910.01108 (first version 2 October 2019), 66 million parameters.
-DISTILBERT = {"arxiv": "1910.01108", "month": (2019, 10), "params": 66e6}
+# ---------------------------------------------------------------- 1.4 (apply): a row for the timeline
+
+DISTILBERT = {"arxiv": "1910.01108", "first version": dt.date(2019, 10, 2), "params": 66e6}
 
 
-def check_1_4(answer: dict | None) -> Feedback:
-    """Notebook 01, Exercise 1.4: place the DistilBERT paper on the timeline (date, size, source)."""
-    ex = "Exercise 1.4"
-    hint = "Give a dict with keys 'date' (a datetime.date), 'params' (a number) and 'source' (a URL)."
-    if (problem := invalid_answer(ex, answer, hint)) is not None:
+@exercise("1.4")
+def check_distilbert_row(answer: object) -> Verdict:
+    """Notebook 01, Exercise 1.4: DistilBERT's timeline row (first arXiv version, size stated, source)."""
+    if (problem := answer_problem(answer, "Give a dict with 'date', 'params' and 'source', as the task says.",
+                                  kind=Mapping, keys=["date", "params", "source"])) is not None:
         return problem
-    if not isinstance(answer, dict) or not {"date", "params", "source"} <= set(answer):
-        return wrong(ex, f"The answer must be a dict with date, params and source; got {answer!r}.", hint)
-    date, params, source = answer["date"], answer["params"], answer["source"]
+    date, params, source = answer["date"], answer["params"], answer["source"]  # type: ignore[index]
     if isinstance(date, str):
         try:
-            date = dt.date.fromisoformat(date)
+            date = dt.date.fromisoformat(date.strip())
         except ValueError:
-            return wrong(ex, f"{date!r} is not a date.", "Write it as datetime.date(YYYY, M, D) or 'YYYY-MM-DD'.")
+            return not_yet(f"{date!r} is not a date.", "Write it as datetime.date(YYYY, M, D) or 'YYYY-MM-DD'.")
+    if isinstance(date, dt.datetime):
+        date = date.date()
     if not isinstance(date, dt.date):
-        return wrong(ex, f"'date' is a {type(date).__name__}.", "Use datetime.date(YYYY, M, D).")
+        return not_yet(f"'date' is a {type(date).__name__}.", "Use datetime.date(YYYY, M, D).")
     if not isinstance(params, (int, float)) or isinstance(params, bool):
-        return wrong(ex, f"'params' is {params!r}.", "Give the count as a number: 1.5e9 for 1.5 billion.")
+        return not_yet(f"'params' is {params!r}, not a number.", "Give the count as a number: 1.5e9 for 1.5 billion.")
     if not isinstance(source, str) or DISTILBERT["arxiv"] not in source:
-        return wrong(ex, "The source does not name the paper's arXiv ID.",
-                     "Cite the abstract page: https://arxiv.org/abs/<ID>; DistilBERT's ID starts with 1910.")
-    if (date.year, date.month) != DISTILBERT["month"]:
-        return wrong(ex, f"{date.isoformat()} is not when the paper first appeared.",
-                     "An arXiv ID is YYMM.number: 1910.01108 was submitted in October 2019.")
+        return not_yet("The source does not name the paper's arXiv ID.",
+                       "Cite the abstract page: https://arxiv.org/abs/ followed by the ID in the task.")
+    first = DISTILBERT["first version"]
+    if date != first:
+        if date > first:
+            message = f"{date.isoformat()} is later than the first version."
+        else:
+            message = f"{date.isoformat()} is before the paper existed."
+        if (date.year, date.month) == (first.year, first.month):
+            message = f"{date.isoformat()}: the right month, not the right day."
+        return not_yet(message,
+                       "The timeline dates a paper by its first arXiv version: the abstract page lists every "
+                       "version under 'Submission history'.",
+                       "Take the date of [v1] in that list (the ID only gives the year and month).")
     if 100e6 <= params <= 120e6:
-        return wrong(ex, f"{params:,.0f} is BERT-base's size, the teacher.",
-                     "The abstract says DistilBERT is 40% smaller than BERT-base.")
+        return not_yet(f"{params:,.0f} is BERT-base's size, the teacher, not the student's.",
+                       "The paper compares the models' sizes in a table, in millions of parameters.")
     if params < 1e6:
-        return wrong(ex, f"{params:,.0f} parameters is far too few.", "Write 66 million as 66e6, not 66.")
-    if abs(params - DISTILBERT["params"]) > 0.1 * DISTILBERT["params"]:
-        return wrong(ex, f"{params:,.0f} is not DistilBERT's size.",
-                     "The paper gives the count in its comparison table (in millions).")
-    return correct(ex, "October 2019, 66M parameters: the month T5 reached 11B, DistilBERT went the other way.")
+        return not_yet(f"{params:,.0f} parameters is far too few for a BERT-like model.",
+                       "Counts in the paper are in millions: 1.5 million is written 1.5e6.")
+    if abs(params - DISTILBERT["params"]) > 0.01 * DISTILBERT["params"]:
+        return not_yet(f"{params:,.0f} is not the count the paper states.",
+                       "The paper compares the models' sizes in a table, in millions of parameters.",
+                       "Read DistilBERT's row in the table that compares parameters and inference time.")
+    return passed("Dated by its first version and sized as its authors state it: the month T5 grew to 11B, "
+                  "DistilBERT went the other way.")
