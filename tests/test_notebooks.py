@@ -53,6 +53,9 @@ def accepted_keywords() -> set:
                  torch.utils.data.DistributedSampler, torch.nn.parallel.DistributedDataParallel,
                  __import__("transformers").BertModel.forward, __import__("transformers").Pipeline.__call__]
     names = {name for f in callables for name in inspect.signature(f).parameters}
+    from datasets.packaged_modules.json.json import JsonConfig  # load_dataset("json", ...) options
+
+    names |= set(JsonConfig.__dataclass_fields__)
     import accelerate.commands.launch as launch
 
     names |= {a.dest for a in launch.launch_command_parser()._actions}
