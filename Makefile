@@ -13,7 +13,7 @@ TRAINING_NBS := notebooks/02_components.ipynb notebooks/04_trainer.ipynb noteboo
 # JupyterLab refuses to run as root (Docker images, cloud notebooks) unless told it may.
 LAB_FLAGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: install lab test unit test-portable test-hub test-browser test-student student progress notebooks benchmark check-env test-latest test-host clean
+.PHONY: install lab test unit test-portable test-real test-hub test-browser test-student student progress notebooks benchmark check-env test-latest test-host clean
 
 install: $(STAMP)  ## venv with the pinned stack, the course in editable mode, a Jupyter kernel
 
@@ -40,6 +40,9 @@ test: install  ## unit tests, then every notebook under nbval with outputs compa
 
 test-portable: install  ## the notebooks that train, compared again under other CPU kernels and 1 thread
 	$(STORED_MODE) $(OTHER_CPU) $(BIN)/python -m pytest $(TRAINING_NBS) -q $(NBVAL)
+
+test-real: install  ## 02, 04, 05 with a real pretrained main model (all-MiniLM-L6-v2 from your cache), offline
+	$(STORED_MODE) COURSE_MODEL=sentence-transformers/all-MiniLM-L6-v2 $(BIN)/python -m pytest $(TRAINING_NBS) -q --nbval-lax --nbval-current-env --nbval-cell-timeout 900
 
 test-hub: install  ## every notebook against the real Hub (needs the network); outputs may differ
 	COURSE_MODE=hub $(BIN)/python -m pytest notebooks -q --nbval-lax --nbval-current-env --nbval-cell-timeout 1200
