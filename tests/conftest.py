@@ -1,6 +1,11 @@
 """Shared fixtures: every test starts with no mode decided and no course variables set."""
 
+import os
+
 import pytest
+
+# The Hub libraries read HF_HUB_OFFLINE when first imported: unit tests never reach the network.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from course_utils import environment
 
