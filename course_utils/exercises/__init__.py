@@ -114,8 +114,12 @@ KIND_NAMES = {Mapping: "a dict", Callable: "a function", str: "a string", int: "
               float: "a number", tuple: "a tuple", list: "a list"}
 
 
-def answer_problem(answer: object, hint: str, kind: type | None = None, keys: Iterable = ()) -> Verdict | None:
-    """A verdict for an answer still None (or ...), not of `kind`, or a dict missing one of `keys`; else None."""
+def answer_problem(answer: object, hint: str, kind: type | None = None, keys: Iterable = (),
+                   kind_hint: str | None = None) -> Verdict | None:
+    """A verdict for an answer still None (or ...), not of `kind`, or a dict missing one of `keys`; else None.
+
+    `kind_hint` replaces `hint` when only the kind is wrong.
+    """
     if kind is not None and kind not in KIND_NAMES:
         raise ValueError(f"kind must be one of {', '.join(k.__name__ for k in KIND_NAMES)} or None, not {kind!r}")
     keys = list(keys)
@@ -126,7 +130,7 @@ def answer_problem(answer: object, hint: str, kind: type | None = None, keys: It
     wrong_int = kind is int and isinstance(answer, bool)
     wrong_number = kind is float and (isinstance(answer, bool) or not isinstance(answer, (int, float)))
     if kind is not None and (wrong_int or wrong_number or (kind is not float and not isinstance(answer, kind))):
-        return not_yet(f"The answer is a {type(answer).__name__}, not {KIND_NAMES[kind]}.", hint)
+        return not_yet(f"The answer is a {type(answer).__name__}, not {KIND_NAMES[kind]}.", kind_hint or hint)
     absent = [key for key in keys if key not in answer]  # type: ignore[operator]
     if absent:
         return not_yet(f"No answer for {', '.join(map(repr, absent))}.",

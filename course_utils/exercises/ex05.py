@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from . import Feedback, correct, invalid_answer, wrong
-
-EX1, EX2, EX3, EX4 = "Exercise 5.1", "Exercise 5.2", "Exercise 5.3", "Exercise 5.4"
+from . import Verdict, answer_problem, exercise, not_yet, passed
 
 LAUNCH_OPTIONS = {
     "A": "accelerate launch --cpu --num_processes 2 train.py",
@@ -25,44 +23,46 @@ WHY_NOT = {
 }
 
 
-def check_per_process_batch(batch_size: object) -> Feedback:
+@exercise("5.1")
+def check_per_process_batch(batch_size: object) -> Verdict:
     """Notebook 05, Exercise 5.1: the DataLoader batch size for a global batch of 64 on 4 GPUs."""
-    if (problem := invalid_answer(EX1, batch_size, "Set answer to a whole number, e.g. answer = 32.",
-                                  "a whole number", "A batch size is an int: answer = 8, not '8' or 8.0.")) is not None:
+    if (problem := answer_problem(batch_size, "Set answer to a whole number, e.g. answer = 32.",
+                                  kind=int, kind_hint="A batch size is an int: answer = 8, not '8' or 8.0.")) is not None:
         return problem
     if batch_size == 16:
-        return correct(EX1, "4 processes × 16 = a global batch of 64: prepare hands each process its own "
+        return passed("4 processes × 16 = a global batch of 64: prepare hands each process its own "
                             "batches of 16 (split_batches=False, the default).")
     if batch_size == 64:
-        return wrong(EX1, "64 is the global batch: with it each of the 4 processes would draw 64, 256 in all.",
+        return not_yet("64 is the global batch: with it each of the 4 processes would draw 64, 256 in all.",
                      "By default the DataLoader's batch_size is per process: prepare does not divide it.")
     if batch_size == 256:
-        return wrong(EX1, "256 is 64 × 4: you multiplied where you should divide.",
+        return not_yet("256 is 64 × 4: you multiplied where you should divide.",
                      "Global batch = per-process batch × number of processes; solve for the per-process batch.")
     if batch_size == 4:
-        return wrong(EX1, "4 is the number of processes, not a batch size.",
+        return not_yet("4 is the number of processes, not a batch size.",
                      "Global batch = per-process batch × number of processes.")
-    return wrong(EX1, f"With batch_size={batch_size} on 4 processes the global batch is {4 * batch_size}, not 64.",
+    return not_yet(f"With batch_size={batch_size} on 4 processes the global batch is {4 * batch_size}, not 64.",
                  "Global batch = per-process batch × number of processes (section 5.2 showed 8 × 2 = 16).")
 
 
-def check_launch_commands(letters: object) -> Feedback:
+@exercise("5.2")
+def check_launch_commands(letters: object) -> Verdict:
     """Notebook 05, Exercise 5.2: which launch commands start two synchronised processes on a CPU."""
-    if (problem := invalid_answer(EX2, letters, 'Set answer to a set of letters, e.g. answer = {"A", "D"}.')) is not None:
+    if (problem := answer_problem(letters, 'Set answer to a set of letters, e.g. answer = {"A", "D"}.')) is not None:
         return problem
     if isinstance(letters, str) or not isinstance(letters, (set, frozenset, list, tuple)):
-        return wrong(EX2, f"The answer is a {type(letters).__name__}, not a set of letters.",
+        return not_yet(f"The answer is a {type(letters).__name__}, not a set of letters.",
                      'Write a set of strings, one letter per command: answer = {"A", "D"}.')
     if not all(isinstance(letter, str) for letter in letters):
-        return wrong(EX2, "Every item must be a letter as a string, like \"B\".", 'answer = {"A", "D"}.')
+        return not_yet("Every item must be a letter as a string, like \"B\".", 'answer = {"A", "D"}.')
     chosen = {letter.strip().upper() for letter in letters}
     unknown = sorted(chosen - set(LAUNCH_OPTIONS))
     if unknown:
-        return wrong(EX2, f"{', '.join(unknown)} is not one of the options A to E.", "Pick among A, B, C, D and E.")
+        return not_yet(f"{', '.join(unknown)} is not one of the options A to E.", "Pick among A, B, C, D and E.")
     extra = sorted(chosen - STARTS_TWO)
     if extra:
         first = extra[0]
-        return wrong(EX2, f"{first} ({LAUNCH_OPTIONS[first]}) starts one process, not two.", WHY_NOT[first])
+        return not_yet(f"{first} ({LAUNCH_OPTIONS[first]}) starts one process, not two.", WHY_NOT[first])
     if chosen != STARTS_TWO:
         missing_letter = sorted(STARTS_TWO - chosen)[0]
         hints = {
@@ -71,9 +71,9 @@ def check_launch_commands(letters: object) -> Feedback:
             "C": "torchrun sets RANK, WORLD_SIZE and LOCAL_RANK for each process; Accelerator(cpu=True) "
                  "reads them, as section 5.8 showed.",
         }
-        return wrong(EX2, f"{missing_letter} ({LAUNCH_OPTIONS[missing_letter]}) also starts two.",
+        return not_yet(f"{missing_letter} ({LAUNCH_OPTIONS[missing_letter]}) also starts two.",
                      hints[missing_letter])
-    return correct(EX2, "B and C start two processes; A, D and E start one (A and E despite --num_processes 2).")
+    return passed("B and C start two processes; A, D and E start one (A and E despite --num_processes 2).")
 
 
 def _backward_call(line: str) -> ast.Call | None:
@@ -90,49 +90,51 @@ def _backward_call(line: str) -> ast.Call | None:
     return None
 
 
-def check_backward_line(line: object) -> Feedback:
+@exercise("5.3")
+def check_backward_line(line: object) -> Verdict:
     """Notebook 05, Exercise 5.3: the line of the loop that replaces loss.backward()."""
     hint = 'Set answer to one line of code as a string, e.g. answer = "x.y(z)".'
-    if (problem := invalid_answer(EX3, line, hint, "a string", 'Put the line of code in quotes: answer = "...".')) is not None:
+    if (problem := answer_problem(line, hint, kind=str, kind_hint='Put the line of code in quotes: answer = "...".')) is not None:
         return problem
     call = _backward_call(line)
     if call is None:
-        return wrong(EX3, f"{line.strip()!r} is not a single call to a .backward(...) method.",
+        return not_yet(f"{line.strip()!r} is not a single call to a .backward(...) method.",
                      "The Accelerator object has a method named like the one it replaces.")
     owner = ast.unparse(call.func.value)
     args = [ast.unparse(arg) for arg in call.args]
     if owner in ("loss", "outputs.loss"):
-        return wrong(EX3, f"{line.strip()} is the line Accelerate replaces.",
+        return not_yet(f"{line.strip()} is the line Accelerate replaces.",
                      "Ask the accelerator to do it: it divides the loss for gradient accumulation and "
                      "scales it for fp16 before calling backward.")
     if owner != "accelerator":
-        return wrong(EX3, f"backward is called on {owner!r}, not on the Accelerator.",
+        return not_yet(f"backward is called on {owner!r}, not on the Accelerator.",
                      "The loop's Accelerator object is named `accelerator`.")
     if not args:
-        return wrong(EX3, "accelerator.backward() is given nothing to differentiate.", "Pass it the loss tensor.")
+        return not_yet("accelerator.backward() is given nothing to differentiate.", "Pass it the loss tensor.")
     if args[0] == "outputs":
-        return wrong(EX3, "outputs is the model's whole output object, not the loss.",
+        return not_yet("outputs is the model's whole output object, not the loss.",
                      "Pass the scalar loss: outputs.loss, or the variable loss that holds it.")
     if args[0] not in ("loss", "outputs.loss") or len(args) > 1 or call.keywords:
-        return wrong(EX3, f"accelerator.backward is given {', '.join(args)}: the loop's loss is the variable loss.",
+        return not_yet(f"accelerator.backward is given {', '.join(args)}: the loop's loss is the variable loss.",
                      "Pass exactly the loss: accelerator.backward(<the loss>).")
-    return correct(EX3, "accelerator.backward(loss) scales the loss as the set-up needs, then calls backward.")
+    return passed("accelerator.backward(loss) scales the loss as the set-up needs, then calls backward.")
 
 
-def check_accumulation_steps(steps: object) -> Feedback:
+@exercise("5.4")
+def check_accumulation_steps(steps: object) -> Verdict:
     """Notebook 05, Exercise 5.4: accumulation steps for an effective batch of 256 (8 per process, 4 GPUs)."""
-    if (problem := invalid_answer(EX4, steps, "Set answer to a whole number, e.g. answer = 2.",
-                                  "a whole number", "Accelerator(gradient_accumulation_steps=...) takes an int.")) is not None:
+    if (problem := answer_problem(steps, "Set answer to a whole number, e.g. answer = 2.",
+                                  kind=int, kind_hint="Accelerator(gradient_accumulation_steps=...) takes an int.")) is not None:
         return problem
     if steps == 8:
-        return correct(EX4, "8 per process × 4 processes × 8 accumulated batches = 256 examples per update.")
+        return passed("8 per process × 4 processes × 8 accumulated batches = 256 examples per update.")
     if steps == 32:
-        return wrong(EX4, "32 × 8 = 256 counts one process only: the 4 processes each add their own batch.",
+        return not_yet("32 × 8 = 256 counts one process only: the 4 processes each add their own batch.",
                      "Effective batch = per-process batch × processes × accumulation steps.")
     if steps == 64:
-        return wrong(EX4, "64 × 4 = 256 leaves out the per-process batch of 8.",
+        return not_yet("64 × 4 = 256 leaves out the per-process batch of 8.",
                      "Effective batch = per-process batch × processes × accumulation steps.")
     if steps < 1:
-        return wrong(EX4, f"{steps} accumulation steps would never update the model.", "It is at least 1.")
-    return wrong(EX4, f"8 × 4 × {steps} = {32 * steps} examples per update, not 256.",
+        return not_yet(f"{steps} accumulation steps would never update the model.", "It is at least 1.")
+    return not_yet(f"8 × 4 × {steps} = {32 * steps} examples per update, not 256.",
                  "Effective batch = per-process batch × processes × accumulation steps; solve for the steps.")
