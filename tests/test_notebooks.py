@@ -145,3 +145,13 @@ def test_instructor_guide_covers_every_notebook():
     for path in NOTEBOOKS:
         assert f"| {path.stem[:2]} " in guide, f"no objectives for {path.stem}"
     assert "3-hour" in guide and "Errors learners hit most" in guide
+
+
+def test_instructor_plan_names_sections_that_exist():
+    guide = (NOTEBOOKS[0].parent / "instructor_guide.md").read_text()
+    plan = guide[guide.index("## A 3-hour session"):guide.index("## Discussion prompts")]
+    headings = {m for path in NOTEBOOKS for c in cells(path) if c["cell_type"] == "markdown"
+                for m in re.findall(r"^## (\d+\.\d+) ", source(c), flags=re.M)}
+    named = re.findall(r"\b(\d\.\d{1,2})\b", plan)
+    assert named and set(named) <= headings, sorted(set(named) - headings)
+    assert "up to" not in plan, "name sections by number, not by a title that may change"
