@@ -155,3 +155,16 @@ def test_instructor_plan_names_sections_that_exist():
     named = re.findall(r"\b(\d\.\d{1,2})\b", plan)
     assert named and set(named) <= headings, sorted(set(named) - headings)
     assert "up to" not in plan, "name sections by number, not by a title that may change"
+
+
+def test_study_times_agree_everywhere():
+    """The title cell of each notebook, 00's course map, the README and the instructor guide."""
+    root = NOTEBOOKS[0].parents[1]
+    stated = {p.stem[:2]: re.search(r"\*\*Time:\*\* about (\d+) min", source(cells(p)[0])).group(1) for p in NOTEBOOKS}
+    course_map = "\n".join(source(c) for c in cells(NOTEBOOKS[0]) if c["cell_type"] == "markdown")
+    readme = (root / "README.md").read_text()
+    guide = (root / "notebooks" / "instructor_guide.md").read_text()
+    for nn, minutes in stated.items():
+        assert re.search(rf"\| `{nn}_\w+` \|[^\n]*\| {minutes} min \|", course_map), f"00's map: {nn}"
+        assert re.search(rf"\[{nn} · [^\n]*\| {minutes} min \|", readme), f"README: {nn}"
+        assert re.search(rf"\| {nn} [^\n]*\| {minutes} min \|", guide), f"guide: {nn}"
