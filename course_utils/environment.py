@@ -6,6 +6,8 @@ import importlib
 import importlib.metadata
 import os
 import platform
+import shutil
+import subprocess
 import sys
 import threading
 import urllib.error
@@ -146,6 +148,27 @@ def choose_device() -> str:
     return "cpu"
 
 
+def _gpu_name_and_capability() -> tuple[str, tuple[int, int]]:
+    """Name and compute capability of GPU 0, read without initialising CUDA here when nvidia-smi exists.
+
+    notebook_launcher (notebook 05) forks the notebook's process, and a forked child cannot use CUDA
+    once its parent has initialised it; torch.cuda.get_device_name would initialise it.
+    """
+    import torch
+
+    smi = shutil.which("nvidia-smi")
+    if smi and not torch.version.hip:
+        query = [smi, "--query-gpu=name,compute_cap", "--format=csv,noheader", "--id=0"]
+        try:
+            name, capability = subprocess.run(query, capture_output=True, text=True, timeout=20,
+                                              check=True).stdout.strip().rsplit(",", 1)
+            major, minor = capability.strip().split(".")
+            return name.strip(), (int(major), int(minor))
+        except (OSError, ValueError, subprocess.SubprocessError):
+            pass  # an old driver without compute_cap, or odd output: ask PyTorch instead
+    return torch.cuda.get_device_name(0), torch.cuda.get_device_capability(0)
+
+
 def choose_precision(device: str | None = None) -> Precision:
     """Pick bf16, fp16 or fp32 for the hardware, with the reason (notebook 04, "Precision")."""
     import torch
@@ -156,8 +179,8 @@ def choose_precision(device: str | None = None) -> Precision:
     if device == "cuda":
         if not torch.cuda.is_available():
             raise ValueError("device='cuda' but PyTorch sees no CUDA GPU: pass None to detect the device.")
-        name = torch.cuda.get_device_name(0)
-        if torch.cuda.is_bf16_supported(including_emulation=False):  # a T4 only emulates bf16
+        name, capability = _gpu_name_and_capability()
+        if torch.version.hip or capability >= (8, 0):  # Ampere or newer; a T4 (7.5) only emulates bf16
             return Precision("bf16", f"{name} supports bf16: same range as fp32, no loss scaling needed")
         return Precision("fp16", f"{name} has no bf16: fp16 with loss scaling")
     if device == "mps":
@@ -244,7 +267,7 @@ def _device_name(device: str) -> str:
     import torch
 
     if device == "cuda":
-        return f"cuda ({torch.cuda.get_device_name(0)}, {torch.cuda.device_count()} GPU)"
+        return f"cuda ({_gpu_name_and_capability()[0]}, {torch.cuda.device_count()} GPU)"
     if device == "mps":
         return "mps (Apple GPU)"
     return f"cpu ({os.cpu_count()} cores, no GPU)"

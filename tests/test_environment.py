@@ -156,3 +156,45 @@ def test_import_has_no_side_effects():
     env = {k: v for k, v in os.environ.items() if k != "HF_HUB_OFFLINE"}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     assert out.stdout.split() == ["False", "None"]
+
+
+def _fake_gpu(monkeypatch, smi_output):
+    """Pretend a CUDA GPU exists; nvidia-smi prints smi_output (None: no nvidia-smi on the PATH)."""
+    import subprocess
+
+    import torch
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(environment.shutil, "which", lambda name: None if smi_output is None else "/bin/nvidia-smi")
+
+    def run(command, **kwargs):
+        assert command[0] == "/bin/nvidia-smi" and "--query-gpu=name,compute_cap" in command
+        return subprocess.CompletedProcess(command, 0, stdout=smi_output, stderr="")
+
+    monkeypatch.setattr(environment.subprocess, "run", run)
+
+
+@pytest.mark.parametrize("smi_output, expected", [("NVIDIA H200, 9.0\n", "bf16"), ("Tesla T4, 7.5\n", "fp16")])
+def test_gpu_precision_reads_nvidia_smi_without_initialising_cuda(monkeypatch, smi_output, expected):
+    import torch
+
+    def initialises_cuda(*args, **kwargs):
+        raise AssertionError("this call initialises CUDA, and notebook_launcher's forked processes could not use it")
+
+    _fake_gpu(monkeypatch, smi_output)
+    monkeypatch.setattr(torch.cuda, "get_device_name", initialises_cuda)
+    monkeypatch.setattr(torch.cuda, "get_device_capability", initialises_cuda)
+    precision = course_utils.choose_precision("cuda")
+    assert precision.mixed_precision == expected
+    assert precision.reason.startswith(smi_output.split(",")[0])
+
+
+@pytest.mark.parametrize("smi_output", [None, "No devices were found\n"])
+def test_gpu_precision_falls_back_to_torch(monkeypatch, smi_output):
+    import torch
+
+    _fake_gpu(monkeypatch, smi_output)
+    monkeypatch.setattr(torch.cuda, "get_device_name", lambda index: "Fake GPU")
+    monkeypatch.setattr(torch.cuda, "get_device_capability", lambda index: (8, 6))
+    precision = course_utils.choose_precision("cuda")
+    assert (precision.mixed_precision, precision.reason.split(" supports")[0]) == ("bf16", "Fake GPU")
