@@ -1,4 +1,4 @@
-"""Measuring on the learner's machine: wall time and memory (notebooks 03, 04, 06)."""
+"""Measuring on the learner's machine: wall time and memory (notebooks 00, 02, 03 and 05)."""
 
 from __future__ import annotations
 
