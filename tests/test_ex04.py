@@ -1,12 +1,29 @@
-"""Exercise checks of notebook 04: the solutions pass, typical mistakes get the right hint."""
+"""Exercise checks of notebook 04: solutions pass, typical mistakes get their own message and hints in steps."""
 
 import math
 
 import pytest
 from sklearn.metrics import accuracy_score, f1_score
-from transformers import TrainingArguments
+from transformers import EarlyStoppingCallback, TrainerCallback, TrainingArguments
 
+from course_utils import exercises
+from course_utils.environment import Precision
 from course_utils.exercises import ex04
+
+
+@pytest.fixture(autouse=True)
+def fresh_tries(monkeypatch):
+    """Each test starts with no wrong try recorded, so its first wrong answer gets the nudge."""
+    monkeypatch.setattr(exercises, "_wrong_tries", {})
+    monkeypatch.setenv("COURSE_PROGRESS", "off")
+
+
+def first_and_second(check, answer):
+    """The feedback of a first and of a second wrong try with the same answer."""
+    return check(answer), check(answer)
+
+
+# ---------------------------------------------------------------- 4.1 (debug): TrainingArguments
 
 
 @pytest.fixture
@@ -22,33 +39,58 @@ def good_args(tmp_path):
     return build
 
 
-def test_training_args_solution_passes(good_args):
-    assert ex04.check_training_args(good_args())
+def test_4_1_the_solution_passes(good_args):
+    feedback = ex04.check_training_args(good_args())
+    assert feedback and "fp32 as choose_precision() picks for cpu" in feedback.message
+    assert ex04.check_training_args(good_args(metric_for_best_model="eval_f1"))
 
 
-@pytest.mark.parametrize(
-    ("changes", "hint"),
-    [
-        ({"eval_strategy": "no", "load_best_model_at_end": False}, "evaluation_strategy"),
-        ({"save_strategy": "steps", "load_best_model_at_end": False}, 'save_strategy="epoch"'),
-        ({"save_total_limit": None}, "save_total_limit=2"),
-        ({"metric_for_best_model": "accuracy"}, 'metric_for_best_model="f1"'),
-        ({"greater_is_better": False}, "defaults to True"),
-        ({"logging_steps": 500}, "logging_steps=20"),
-        ({"report_to": ["tensorboard"]}, 'report_to="none"'),
-        ({"fp16": True}, "choose_precision"),
-    ],
-)
-def test_training_args_mistakes_get_their_hint(good_args, changes, hint):
-    feedback = ex04.check_training_args(good_args(**changes))
-    assert not feedback and hint in feedback.hint
+@pytest.mark.parametrize(("changes", "message_part", "nudge_part", "recipe_part"), [
+    ({"eval_strategy": "no", "load_best_model_at_end": False}, "not evaluated each epoch",
+     "evaluation argument is a TypeError", "renamed in Transformers 4.41"),
+    ({"save_strategy": "steps", "load_best_model_at_end": False}, "checkpoints are not written each epoch",
+     "when a checkpoint is written", 'save_strategy="epoch"'),
+    ({"save_total_limit": None}, "keeps at most 2 checkpoints", "deletes the older checkpoints",
+     "save_total_limit=2"),
+    ({"load_best_model_at_end": False}, "the last one, not the best", "two arguments reload the best",
+     "load_best_model_at_end=True"),
+    ({"metric_for_best_model": "accuracy"}, "chosen by 'accuracy'", "which key of compute_metrics",
+     'metric_for_best_model="f1"'),
+    ({"metric_for_best_model": None}, "the default when load_best_model_at_end is set", "which key of compute_metrics",
+     'metric_for_best_model="f1"'),
+    ({"greater_is_better": False}, "LOWEST F1", "Is a higher F1 better", "defaults to True"),
+    ({"logging_steps": 500}, "every 500 steps", "how often the training loss is logged", "logging_steps=20"),
+    ({"logging_strategy": "epoch"}, "logging_strategy is 'epoch'", "how often the training loss is logged",
+     "logging_steps=20"),
+    ({"report_to": ["tensorboard"]}, "also go to these trackers", "TensorBoard, W&B", 'report_to="none"'),
+    ({"fp16": True}, "on this CPU it does nothing", "Section 4.3 measured", "choose_precision().trainer_kwargs"),
+    ({"bf16": True}, "choose_precision() keeps fp32 on every CPU", "Section 4.3 measured",
+     "choose_precision().trainer_kwargs"),
+])
+def test_4_1_each_mistake_gets_its_message_then_the_recipe(good_args, changes, message_part, nudge_part, recipe_part):
+    first, second = first_and_second(ex04.check_training_args, good_args(**changes))
+    assert not first and message_part in first.message and nudge_part in first.hint, first
+    assert not second and recipe_part in second.hint, second
 
 
-def test_training_args_rejects_other_types():
-    assert "no answer yet" in ex04.check_training_args(None).message
+def test_4_1_precision_follows_choose_precision_for_the_device(good_args, monkeypatch):
+    """On a GPU choose_precision picks bf16 or fp16: the check asks for that (simulated here on the CPU)."""
+    monkeypatch.setattr(ex04, "choose_precision", lambda device: Precision("bf16", "a GPU with bf16"))
+    feedback = ex04.check_training_args(good_args())
+    assert not feedback and "No mixed precision on this cpu: choose_precision() picks bf16 here" in feedback.message
+    assert "a GPU with bf16" in feedback.message
+    feedback = ex04.check_training_args(good_args(fp16=True))
+    assert not feedback and "fp16 on this cpu, where choose_precision() picks bf16" in feedback.message
+    assert ex04.check_training_args(good_args(bf16=True))
+
+
+def test_4_1_other_answers():
+    assert "still None" in ex04.check_training_args(None).message
     feedback = ex04.check_training_args({"eval_strategy": "epoch"})
-    assert not feedback and "not a TrainingArguments object" in feedback.message
-    assert "TrainingArguments(...)" in feedback.hint
+    assert not feedback and "not a TrainingArguments object" in feedback.message and "not its settings" in feedback.hint
+
+
+# ---------------------------------------------------------------- 4.2 (apply): compute_metrics
 
 
 def metrics(eval_pred):
@@ -57,85 +99,195 @@ def metrics(eval_pred):
     return {"accuracy": accuracy_score(labels, predictions), "f1": f1_score(labels, predictions)}
 
 
-def test_compute_metrics_solution_passes():
-    assert ex04.check_compute_metrics(metrics)
+def with_f1(**f1_options):
+    def compute(eval_pred):
+        logits, labels = eval_pred
+        return {"accuracy": metrics(eval_pred)["accuracy"], "f1": f1_score(labels, logits.argmax(-1), **f1_options)}
+
+    return compute
 
 
-@pytest.mark.parametrize(
-    ("function", "hint"),
-    [
-        (lambda p: {"accuracy": accuracy_score(p[1], p[0][:, 1] > 5), "f1": 0.5}, "Predictions are logits.argmax"),
-        (lambda p: {"accuracy": metrics(p)["accuracy"],
-                    "f1": f1_score(p[1], p[0].argmax(-1), average="macro")}, "average='binary'"),
-        (lambda p: {"accuracy": metrics(p)["accuracy"], "f1": f1_score(p[1], p[0].argmax(-1), pos_label=0)},
-         "pos_label=1"),
-        (lambda p: {k: 100 * v for k, v in metrics(p).items()}, "fractions"),
-        (lambda p: {"eval_accuracy": 1.0, "eval_f1": 1.0}, "eval_ prefix"),
-        (lambda p: (1.0, 1.0), "Return {"),
-        (lambda p: p.label_ids.nosuch, "Unpack it"),
-    ],
-)
-def test_compute_metrics_mistakes_get_their_hint(function, hint):
-    feedback = ex04.check_compute_metrics(function)
-    assert not feedback and hint in feedback.hint
+def test_4_2_the_solution_passes():
+    feedback = ex04.check_compute_metrics(metrics)
+    assert feedback and "the 'equivalent' class" in feedback.message
 
 
-def test_compute_metrics_rejects_a_call_result():
+def test_4_2_the_probe_tells_the_mistakes_apart():
+    logits, labels = ex04._probe()
+    predictions = logits.argmax(-1)
+    values = [accuracy_score(labels, predictions), f1_score(labels, predictions),
+              f1_score(labels, predictions, average="macro"), f1_score(labels, predictions, average="weighted"),
+              f1_score(labels, predictions, pos_label=0), accuracy_score(labels, logits[:, 1] > 0.5)]
+    assert len({round(v, 9) for v in values}) == len(values)
+
+
+@pytest.mark.parametrize(("function", "message_part", "nudge_part", "recipe_part"), [
+    (lambda p: {"accuracy": accuracy_score(p[1], p[0][:, 1] > 0.5), "f1": 0.5}, "The accuracy is",
+     "not probabilities", "logits.argmax(axis=-1)"),
+    (with_f1(average="macro"), "macro average", "MRPC's F1 scores one class only", "average='binary'"),
+    (with_f1(average="weighted"), "weighted by their sizes", "MRPC's F1 scores one class only", "pos_label=1"),
+    (with_f1(pos_label=0), "that of class 0", "MRPC's F1 scores one class only", "pos_label=1"),
+    (with_f1(average="micro"), "equals the accuracy", "MRPC's F1 scores one class only", "average='binary'"),
+    (lambda p: {"accuracy": metrics(p)["accuracy"], "f1": 0.123}, "The F1 is 0.123", "same argmax predictions",
+     "f1_score(labels, predictions)"),
+    (lambda p: {k: 100 * v for k, v in metrics(p).items()}, "percentages", "What range", "drop the * 100"),
+    (lambda p: {"eval_accuracy": 1.0, "eval_f1": 1.0}, "carry the eval_ prefix", 'exactly the keys "accuracy"',
+     'exactly the keys "accuracy"'),
+    (lambda p: {"acc": 1.0, "f1": 1.0}, "and no 'accuracy'", 'exactly the keys "accuracy"',
+     'exactly the keys "accuracy"'),
+    (lambda p: (1.0, 1.0), "not a dict", "logs every key", 'Return {"accuracy"'),
+    (lambda p: {"accuracy": "high", "f1": 1.0}, "must be numbers", "float(", "float("),
+    (lambda p: p.label_ids.nosuch, "raised AttributeError", "unpacks like a pair", "logits, labels = eval_pred"),
+])
+def test_4_2_each_mistake_gets_its_message_then_the_recipe(function, message_part, nudge_part, recipe_part):
+    first, second = first_and_second(ex04.check_compute_metrics, function)
+    assert not first and message_part in first.message and nudge_part in first.hint, first
+    assert not second and recipe_part in second.hint, second
+
+
+def test_4_2_other_answers():
+    assert "still None" in ex04.check_compute_metrics(None).message
     feedback = ex04.check_compute_metrics({"accuracy": 1.0, "f1": 1.0})
-    assert not feedback and "not a function" in feedback.message
+    assert not feedback and "not a function" in feedback.message and "without calling it" in feedback.hint
 
 
-def steps(n, batch, epochs):
-    per_epoch = math.ceil(n / batch)
-    return per_epoch, per_epoch * epochs
+# ---------------------------------------------------------------- 4.3 (predict, then run): gradient accumulation
 
 
-def test_training_steps_solution_passes():
-    assert ex04.check_training_steps(steps)
+def test_4_3_the_trainer_counts_what_the_solution_predicts():
+    counted = ex04.run_accumulation()
+    per_epoch = math.ceil(math.ceil(ex04.PAIRS_4_3 / ex04.BATCH_4_3) / ex04.ACCUMULATION_4_3)
+    assert counted == {"batches": 75, "optimizer_steps": 21, "global_step": 21}
+    assert counted["optimizer_steps"] == ex04.EPOCHS_4_3 * per_epoch
+    feedback = ex04.check_accumulation_steps(21)
+    assert feedback and "ran 75 batches of 8 (25 per epoch) and stepped the optimizer 21 times" in feedback.message
 
 
-@pytest.mark.parametrize(
-    ("function", "hint"),
-    [
-        (lambda n, b, e: (n // b, n // b * e), "round up"),
-        (lambda n, b, e: (math.ceil(n / b), math.ceil(n / b)), "steps_per_epoch * epochs"),
-        (lambda n, b, e: (n / b, n / b * e), "math.ceil"),
-        (lambda n, b, e: math.ceil(n / b) * e, "Return a tuple"),
-        (lambda n, b: (1, 1), "three numbers"),
-    ],
-)
-def test_training_steps_mistakes_get_their_hint(function, hint):
-    feedback = ex04.check_training_steps(function)
-    assert not feedback and hint in feedback.hint
+@pytest.mark.parametrize(("prediction", "message_part", "nudge_part"), [
+    (75, "counts the batches", "the batches, or how often"),
+    (18, "leaves out the last, shorter group", "what happens to the batches left over"),
+    (19, "divides the whole run's pairs by 32", "Count one epoch first"),
+    (7, "one epoch's optimizer steps", "how many passes"),
+    (600, "counts pairs, not steps", "Start from the batches"),
+    (150, "counts pairs, not steps", "Start from the batches"),
+    (30, "is above the count", "Step by step"),
+    (12, "is below the count", "Step by step"),
+])
+def test_4_3_each_prediction_gets_its_explanation_then_the_recipe(prediction, message_part, nudge_part):
+    first, second = first_and_second(ex04.check_accumulation_steps, prediction)
+    assert not first and message_part in first.message and nudge_part in first.hint, first
+    assert not second and "the last group too even if it is shorter" in second.hint, second
+    assert "21" not in first.message + first.hint + second.hint  # a wrong try does not give the count away
 
 
-def test_training_steps_rejects_a_number():
-    feedback = ex04.check_training_steps(345)
-    assert not feedback and "not a function" in feedback.message
+def test_4_3_other_answers():
+    assert "still None" in ex04.check_accumulation_steps(None).message
+    for answer in (21.0, "21", True):
+        feedback = ex04.check_accumulation_steps(answer)
+        assert not feedback and "not a whole number" in feedback.message and "not 12.0" in feedback.hint
 
 
-def test_learning_rates_solution_passes():
-    assert ex04.check_learning_rates({"pretrained": 2e-5, "from_scratch": 1e-3})
+# ---------------------------------------------------------------- 4.4 (apply): a callback that stops training
 
 
-@pytest.mark.parametrize(
-    ("answer", "message", "hint"),
-    [
-        ({"pretrained": 1e-3, "from_scratch": 2e-5}, "larger than the from-scratch rate", "Swap them"),
-        ({"pretrained": 1e-6, "from_scratch": 1e-3}, "outside 1e-5 to 1e-4", "2e-5 to 5e-5"),
-        ({"pretrained": 2e-5, "from_scratch": 0.1}, "outside 3e-4 to 3e-3", "1e-3 learns"),
-        ({"pretrained": "2e-5", "from_scratch": 1e-3}, "not all positive numbers", "Write learning rates as floats"),
-        ({"bert": 2e-5}, "The answer is {'bert'", '{"pretrained": ..., "from_scratch": ...}'),
-        ((2e-5, 1e-3), "The answer is (2e-05", '{"pretrained": ..., "from_scratch": ...}'),
-    ],
-)
-def test_learning_rates_mistakes_get_their_hint(answer, message, hint):
-    feedback = ex04.check_learning_rates(answer)
-    assert not feedback and message in feedback.message and hint in feedback.hint
+def stop_when_stuck(*, compare_with="best", tie_is_progress=False, reset=True, extra=0, higher_is_better=True,
+                    key="eval_accuracy", event="on_evaluate", returns=None, stop=True):
+    """The callback of Exercise 4.4 with its typical mistakes switched on or off (all off: the solution)."""
+
+    class StopWhenStuck(TrainerCallback):
+        def __init__(self, patience):
+            self.patience, self.best, self.stuck = patience, None, 0
+
+        def check(self, control, values):
+            accuracy = values[key]
+            progress = self.best is None or (accuracy > self.best if higher_is_better else accuracy < self.best)
+            progress = progress or (tie_is_progress and accuracy == self.best)
+            if progress:
+                self.stuck = 0 if reset else self.stuck
+            else:
+                self.stuck += 1
+            if progress or compare_with == "previous":
+                self.best = accuracy
+            if self.stuck >= self.patience + extra and stop:
+                control.should_training_stop = True
+            return returns
+
+    def on_evaluate(self, args, state, control, metrics=None, **kwargs):
+        return self.check(control, metrics)
+
+    def on_log(self, args, state, control, logs=None, **kwargs):
+        return self.check(control, logs)
+
+    setattr(StopWhenStuck, event, on_evaluate if event == "on_evaluate" else on_log)
+    return StopWhenStuck
 
 
-def test_unanswered_checks_say_so():
-    for check in (ex04.check_compute_metrics, ex04.check_training_steps, ex04.check_learning_rates):
-        feedback = check(None)
-        assert not feedback and "no answer yet" in feedback.message
-    assert repr(ex04.check_learning_rates(None)).startswith("❌ Exercise 4.4: not yet.")
+def test_4_4_the_solution_passes_and_the_runs_tell_every_mistake_apart():
+    feedback = ex04.check_stop_callback(stop_when_stuck())
+    assert feedback and "Every scripted run stopped where it should" in feedback.message
+    signatures = [ex04._signature()] + [ex04._signature(**m[0]) for m in ex04.MISTAKES_4_4.values()]
+    assert len(set(signatures)) == len(signatures) and (None,) * len(ex04.RUNS_4_4) not in signatures
+    assert ex04._signature() == (4, 4, None, 5, 4)
+
+
+@pytest.mark.parametrize(("mistake", "message_part", "nudge_part", "recipe_part"), [
+    (dict(compare_with="previous"), "compares each accuracy with the previous evaluation's",
+     "the last one, or the best", "Keep self.best"),
+    (dict(tie_is_progress=True), "counts a tie with the best accuracy as progress", "a tie is not progress",
+     "Use a strict >"),
+    (dict(reset=False), "never resets its count", "what must happen to the count", "self.stuck = 0"),
+    (dict(extra=-1), "one evaluation too early", "Count the evaluations without progress",
+     "self.stuck >= self.patience"),
+    (dict(extra=1), "one evaluation too late", "Count the evaluations without progress", "self.stuck >= self.patience"),
+    (dict(higher_is_better=False), "takes a lower accuracy as progress", "higher accuracy better or worse",
+     "> self.best"),
+    (dict(stop=False), "never stopped a run", "which flag does it set", "control.should_training_stop = True"),
+    (dict(returns=True), "not the control object", "takes whatever a callback method returns",
+     "return nothing (or return control)"),
+    (dict(key="accuracy"), "raised KeyError: 'accuracy'", "with the eval_ prefix", "Read metrics['eval_accuracy']"),
+    (dict(event="on_log"), "raised KeyError: 'eval_accuracy'", "on_log also receives the training loss",
+     "Write on_evaluate"),
+])
+def test_4_4_each_mistake_gets_its_message_then_the_recipe(mistake, message_part, nudge_part, recipe_part):
+    first, second = first_and_second(ex04.check_stop_callback, stop_when_stuck(**mistake))
+    assert not first and message_part in first.message and nudge_part in first.hint, first
+    assert not second and recipe_part in second.hint, second
+
+
+def test_4_4_a_rule_matching_no_known_mistake_gets_the_run_to_follow():
+    class AlwaysPatienceTwo(stop_when_stuck()):
+        def __init__(self, patience):
+            super().__init__(2)
+
+    first, second = first_and_second(ex04.check_stop_callback, AlwaysPatienceTwo)
+    assert not first and "In a run with patience 3" in first.message
+    assert "stopped it after evaluation 4; the task's rule stops it after evaluation 5" in first.message
+    assert "Follow that run by hand" in first.hint and "control.should_training_stop = True" in second.hint
+
+
+def test_4_4_other_answers():
+    assert "still None" in ex04.check_stop_callback(None).message
+    feedback = ex04.check_stop_callback(stop_when_stuck()(2))
+    assert not feedback and "not a function" in feedback.message and "not an instance" in feedback.hint
+
+    class NoPatience(TrainerCallback):
+        pass
+
+    feedback = ex04.check_stop_callback(NoPatience)
+    assert not feedback and "StopWhenStuck(2) raised TypeError" in feedback.message and "patience" in feedback.hint
+
+    class NotACallback:
+        def __init__(self, patience):
+            self.patience = patience
+
+    feedback = ex04.check_stop_callback(NotACallback)
+    assert not feedback and "not a TrainerCallback" in feedback.message
+    feedback = ex04.check_stop_callback(lambda patience: EarlyStoppingCallback(patience))
+    assert not feedback and "the library's EarlyStoppingCallback" in feedback.message
+
+
+def test_4_4_the_rule_itself():
+    assert ex04.stop_rule([0.5, 0.5, 0.5], 2) is None  # the stop would come at the last evaluation: no earlier end
+    assert ex04.stop_rule([0.5, 0.5, 0.5, 0.9], 2) == 3
+    assert ex04.stop_rule([0.5, 0.6, 0.7, 0.8], 1) is None
+    assert ex04.stop_rule([0.5, 0.6, 0.7, 0.8], 1, lower_is_better=True) == 2

@@ -1,15 +1,26 @@
-"""Checks for the exercises of notebook 04 (the Trainer)."""
+"""Checks for the exercises of notebook 04 (the Trainer), with hints in steps."""
 
 from __future__ import annotations
 
+import contextlib
 import math
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
 
+from ..environment import choose_precision
 from . import Verdict, answer_problem, exercise, not_yet, passed
 
+PRECISION_NAMES = {"no": "fp32", "bf16": "bf16", "fp16": "fp16"}
+
+# ---------------------------------------------------------------- 4.1 (debug): an old TrainingArguments call
+
+
+def _precision_of(args: Any) -> str:
+    """The mixed precision a TrainingArguments asks for: "bf16", "fp16" or "no"."""
+    return "bf16" if args.bf16 else "fp16" if args.fp16 else "no"
 
 
 @exercise("4.1")
@@ -17,37 +28,74 @@ def check_training_args(args: Any) -> Verdict:
     """Notebook 04, Exercise 4.1: the old TrainingArguments call, fixed for Transformers 5."""
     from transformers import TrainingArguments
 
-    if (problem := answer_problem(args, "Build it with TrainingArguments(output_dir=..., eval_strategy=..., ...).")) is not None:
+    if (problem := answer_problem(args, "Copy the old call into the answer cell, fix it, and assign the object "
+                                        "TrainingArguments(...) returns to answer_4_1.")) is not None:
         return problem
     if not isinstance(args, TrainingArguments):
         return not_yet(f"The answer is a {type(args).__name__}, not a TrainingArguments object.",
-                     "Call TrainingArguments(...) and assign the object it returns to `answer`.")
+                       "Call TrainingArguments(...) and assign the object it returns, not its settings.")
     if args.eval_strategy != "epoch":
         return not_yet(f"eval_strategy is {args.eval_strategy.value!r}: the model is not evaluated each epoch.",
-                     "Old tutorials wrote evaluation_strategy=...; today it is eval_strategy=\"epoch\".")
+                       "Section 4.1: the old call's evaluation argument is a TypeError today. What is it called now?",
+                       'Write eval_strategy="epoch": evaluation_strategy was renamed in Transformers 4.41.')
     if args.save_strategy != "epoch":
         return not_yet(f"save_strategy is {args.save_strategy.value!r}: checkpoints are not written each epoch.",
-                     "Set save_strategy=\"epoch\", so each evaluated model also has a checkpoint.")
+                       "Which argument says when a checkpoint is written (section 4.6's table)?",
+                       'Set save_strategy="epoch", so that every evaluated model also has a checkpoint.')
     if args.save_total_limit != 2:
         return not_yet(f"save_total_limit is {args.save_total_limit}: the task keeps at most 2 checkpoints.",
-                     "save_total_limit=2 deletes older checkpoints (the best one is always kept).")
-    if not args.load_best_model_at_end or args.metric_for_best_model not in ("f1", "eval_f1"):
-        return not_yet(f"load_best_model_at_end={args.load_best_model_at_end}, "
-                     f"metric_for_best_model={args.metric_for_best_model!r}: the best model is not chosen by F1.",
-                     "Set load_best_model_at_end=True and metric_for_best_model=\"f1\" (a key of compute_metrics).")
+                       "Section 4.6's table: which argument deletes the older checkpoints?",
+                       "save_total_limit=2 keeps the 2 newest (and always the best one).")
+    if not args.load_best_model_at_end:
+        return not_yet("load_best_model_at_end is False: the model in memory at the end is the last one, not the best.",
+                       "Section 4.6's table: two arguments reload the best checkpoint at the end; one names the "
+                       "metric.",
+                       'Set load_best_model_at_end=True and metric_for_best_model="f1".')
+    if args.metric_for_best_model not in ("f1", "eval_f1"):
+        default = " (the default when load_best_model_at_end is set without a metric)" \
+            if args.metric_for_best_model == "loss" else ""
+        return not_yet(f"The best model is chosen by {args.metric_for_best_model!r}{default}, not by F1.",
+                       "Which argument names the metric, and which key of compute_metrics holds the F1?",
+                       'metric_for_best_model="f1": a key that compute_metrics returns (the eval_ prefix is optional).')
     if args.greater_is_better is not True:
         return not_yet("greater_is_better is False: the Trainer would keep the checkpoint with the LOWEST F1.",
-                     "Leave greater_is_better out: it defaults to True for any metric not ending in 'loss'.")
+                       "Is a higher F1 better or worse? What did you tell the Trainer?",
+                       "Leave greater_is_better out: it defaults to True for any metric whose name does not end in "
+                       "'loss'.")
     if args.logging_strategy != "steps" or args.logging_steps != 20:
-        return not_yet(f"Logging is {args.logging_strategy.value!r} every {args.logging_steps} steps, not every 20.",
-                     "Set logging_strategy=\"steps\" (the default) and logging_steps=20.")
+        when = (f"logging_strategy is {args.logging_strategy.value!r}" if args.logging_strategy != "steps"
+                else f"The training loss is logged every {args.logging_steps:g} steps")
+        return not_yet(f"{when}: not every 20 steps.",
+                       "Section 4.6's table: which two arguments set how often the training loss is logged?",
+                       'logging_strategy="steps" (the default) and logging_steps=20.')
     if args.report_to:
-        return not_yet(f"report_to is {args.report_to}: metrics would also go to these trackers.",
-                     "Set report_to=\"none\" to log only into trainer.state.log_history.")
-    if args.fp16 and args.device.type == "cpu":
-        return not_yet("fp16=True is still there, and on this CPU it does nothing (section 4.3).",
-                     "Drop fp16=True and pass **course_utils.choose_precision().trainer_kwargs instead.")
-    return passed("Evaluated and saved each epoch, 2 checkpoints kept, best by F1, quiet logging.")
+        return not_yet(f"report_to is {args.report_to}: the logs would also go to these trackers.",
+                       "Section 4.6's table: which argument sends the logs to TensorBoard, W&B and the like?",
+                       'Set report_to="none" (the default in Transformers 5): the logs stay in '
+                       "trainer.state.log_history.")
+    device = args.device.type if args.device.type in ("cuda", "mps") else "cpu"
+    want, got = choose_precision(device), _precision_of(args)
+    if got != want.mixed_precision:
+        nudge = ("Section 4.3 measured what the precision flags do here; which course helper picks the "
+                 "precision for the machine?")
+        recipe = "Pass **course_utils.choose_precision().trainer_kwargs instead of any fp16= or bf16= flag."
+        chosen = PRECISION_NAMES[want.mixed_precision]
+        if want.mixed_precision == "no" and device == "cpu":
+            message = ("fp16=True is still there, and on this CPU it does nothing: the model still computes in fp32."
+                       if got == "fp16" else
+                       f"{PRECISION_NAMES[got]} on this CPU: choose_precision() keeps fp32 on every CPU (section 4.3: "
+                       "bf16 changes the arithmetic, and pays only on CPUs with bf16 instructions).")
+        elif got == "no":
+            message = f"No mixed precision on this {device}: choose_precision() picks {chosen} here ({want.reason})."
+        else:
+            message = (f"{PRECISION_NAMES[got]} on this {device}, where choose_precision() picks {chosen} "
+                       f"({want.reason}).")
+        return not_yet(message, nudge, recipe)
+    return passed(f"Evaluated and saved each epoch, 2 checkpoints kept, the best reloaded by F1, the loss logged "
+                  f"every 20 steps, no tracker, and {PRECISION_NAMES[got]} as choose_precision() picks for {device}.")
+
+
+# ---------------------------------------------------------------- 4.2 (apply): compute_metrics
 
 
 def _reference_metrics(logits: np.ndarray, labels: np.ndarray) -> dict[str, float]:
@@ -58,7 +106,7 @@ def _reference_metrics(logits: np.ndarray, labels: np.ndarray) -> dict[str, floa
 
 
 def _probe() -> tuple[np.ndarray, np.ndarray]:
-    """Logits and labels where accuracy, binary F1, macro F1 and F1 of class 0 all differ."""
+    """Logits and labels where accuracy and the binary, macro, weighted and class-0 F1 all differ."""
     rng = np.random.default_rng(4)
     labels = np.array([1] * 14 + [0] * 6)
     logits = rng.normal(size=(20, 2)).astype(np.float32)
@@ -71,101 +119,363 @@ def check_compute_metrics(compute_metrics: Callable[..., Any]) -> Verdict:
     from sklearn.metrics import f1_score
     from transformers import EvalPrediction
 
-    if (problem := answer_problem(compute_metrics, "Define `def compute_metrics(eval_pred): ...` and assign it.",
-                                  kind=Callable, kind_hint="Assign the function itself (answer = compute_metrics), without calling it.")) is not None:
+    hint = ("Write def compute_metrics(eval_pred): ... and assign the function itself (answer_4_2 = "
+            "compute_metrics), without calling it.")
+    if (problem := answer_problem(compute_metrics, hint, kind=Callable)) is not None:
         return problem
     logits, labels = _probe()
     try:
         result = compute_metrics(EvalPrediction(predictions=logits, label_ids=labels))
     except Exception as error:  # the learner's code: report whatever it raised
         return not_yet(f"Calling it on an EvalPrediction raised {type(error).__name__}: {error}",
-                     "Unpack it with `logits, labels = eval_pred`, then take logits.argmax(axis=-1).")
+                       "An EvalPrediction unpacks like a pair: what are its two parts (section 4.5)?",
+                       "Unpack it with logits, labels = eval_pred, then predictions = logits.argmax(axis=-1).")
     if not isinstance(result, dict):
         return not_yet(f"It returned a {type(result).__name__}, not a dict.",
-                     "Return {\"accuracy\": ..., \"f1\": ...}: the Trainer logs each key as eval_<key>.")
-    missing_keys = [k for k in ("accuracy", "f1") if k not in result]
-    if missing_keys:
-        return not_yet(f"The dict has keys {sorted(result)}, missing {missing_keys}.",
-                     "Use exactly the keys \"accuracy\" and \"f1\" (the Trainer adds the eval_ prefix itself).")
+                       "The Trainer logs every key of the dict compute_metrics returns.",
+                       'Return {"accuracy": ..., "f1": ...}.')
+    missing = [k for k in ("accuracy", "f1") if k not in result]
+    if missing and all(f"eval_{k}" in result for k in missing):
+        return not_yet("The keys carry the eval_ prefix: the Trainer adds it itself, so the logs would read "
+                       "eval_eval_accuracy.",
+                       'Use exactly the keys "accuracy" and "f1".')
+    if missing:
+        return not_yet(f"The dict has the keys {sorted(map(str, result))}, and no {' or '.join(map(repr, missing))}.",
+                       'Use exactly the keys "accuracy" and "f1".')
     try:
         got = {k: float(result[k]) for k in ("accuracy", "f1")}
     except (TypeError, ValueError):
-        return not_yet("accuracy and f1 must be numbers.", "Wrap each value in float(...).")
+        return not_yet("The accuracy and the F1 must be numbers.", "Wrap each value in float(...).")
     expected = _reference_metrics(logits, labels)
     predictions = logits.argmax(axis=-1)
-    if any(math.isclose(got[k], 100 * expected[k], rel_tol=1e-6) for k in got if expected[k]):
+    if any(math.isclose(got[k], 100 * expected[k], rel_tol=1e-6) for k in got):
         return not_yet("The values are percentages (0 to 100).",
-                     "Return fractions between 0 and 1, as accuracy_score and f1_score give them.")
+                       "What range do accuracy_score and f1_score return?",
+                       "Return fractions between 0 and 1: drop the * 100.")
     if not math.isclose(got["accuracy"], expected["accuracy"], rel_tol=1e-6):
-        return not_yet(f"accuracy is {got['accuracy']:.3f}, expected {expected['accuracy']:.3f} on the test logits.",
-                     "Predictions are logits.argmax(axis=-1) (one class per row); compare them with the labels.")
-    if math.isclose(got["f1"], f1_score(labels, predictions, average="macro"), rel_tol=1e-6):
-        return not_yet("f1 is the macro average of both classes.",
-                     "MRPC reports the F1 of the 'equivalent' class: f1_score(labels, predictions) (average='binary').")
-    if math.isclose(got["f1"], f1_score(labels, predictions, pos_label=0), rel_tol=1e-6):
-        return not_yet("f1 is the F1 of class 0 (not_equivalent).",
-                     "MRPC's F1 is that of class 1 (equivalent), the default pos_label=1.")
+        return not_yet(f"The accuracy is {got['accuracy']:.3f} on the check's logits; it should be "
+                       f"{expected['accuracy']:.3f}.",
+                       "Logits are scores, one per class and not probabilities: how does a row of them become one "
+                       "predicted class?",
+                       "predictions = logits.argmax(axis=-1), then accuracy_score(labels, predictions).")
+    wrong_f1 = {
+        "macro": ("The F1 is the macro average of both classes' F1.",
+                  f1_score(labels, predictions, average="macro")),
+        "weighted": ("The F1 is the average of both classes' F1 weighted by their sizes.",
+                     f1_score(labels, predictions, average="weighted")),
+        "class 0": ("The F1 is that of class 0, not_equivalent.", f1_score(labels, predictions, pos_label=0)),
+        "micro": ("The F1 equals the accuracy: average='micro' on one label per example gives the accuracy.",
+                  expected["accuracy"]),
+    }
+    for message, value in wrong_f1.values():
+        if math.isclose(got["f1"], value, rel_tol=1e-6):
+            return not_yet(message, "MRPC's F1 scores one class only: which one (section 4.5)?",
+                           "f1_score(labels, predictions): its defaults, average='binary' and pos_label=1, score "
+                           "class 1, 'equivalent'.")
     if not math.isclose(got["f1"], expected["f1"], rel_tol=1e-6):
-        return not_yet(f"f1 is {got['f1']:.3f}, expected {expected['f1']:.3f} on the test logits.",
-                     "Use sklearn.metrics.f1_score(labels, predictions) on the argmax predictions.")
-    return passed(f"accuracy {expected['accuracy']:.2f} and F1 {expected['f1']:.2f} on the check's logits.")
+        return not_yet(f"The F1 is {got['f1']:.3f} on the check's logits; it should be {expected['f1']:.3f}.",
+                       "Compute it from the same argmax predictions as the accuracy.",
+                       "sklearn.metrics.f1_score(labels, predictions).")
+    return passed(f"Accuracy {expected['accuracy']:.2f} and F1 {expected['f1']:.2f} on the check's logits: the "
+                  "F1 of the 'equivalent' class, as GLUE reports it.")
+
+
+# ---------------------------------------------------------------- a tiny Trainer, for 4.3 and 4.4
+
+
+def _toy_model() -> Any:
+    """A classifier of one number into 2 classes: training it costs microseconds, so the Trainer is all there is."""
+    import torch
+
+    class Toy(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.linear = torch.nn.Linear(1, 2)
+            self.training_batches = 0
+
+        def forward(self, x, labels=None):
+            if self.training:
+                self.training_batches += 1
+            logits = self.linear(x[:, None])
+            loss = torch.nn.functional.cross_entropy(logits, labels) if labels is not None else None
+            return {"loss": loss, "logits": logits}
+
+    torch.manual_seed(0)
+    return Toy()
+
+
+def _toy_pairs(n: int) -> list[dict]:
+    return [{"x": float(i % 7), "labels": i % 2} for i in range(n)]
+
+
+@contextlib.contextmanager
+def _light() -> Iterator[None]:
+    """One thread and a frozen garbage collector for the toy runs: a few milliseconds each instead of a second.
+
+    On tensors this small, a second thread only adds waiting (on a busy machine, 10 ms per operation); and every
+    `trainer.train()` calls gc.collect(), which in a notebook full of objects takes longer than the whole toy run:
+    gc.freeze() sets the objects that exist now aside from it until gc.unfreeze().
+    """
+    import gc
+
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+        torch.set_num_threads(threads)
+
+
+@contextlib.contextmanager
+def _toy_trainer(train_size: int, callbacks: Sequence = (), compute_metrics: Callable | None = None,
+                 eval_size: int = 0, **settings: Any) -> Iterator[Any]:
+    """A Trainer on the CPU for the toy model, printing nothing and writing only to a temporary folder."""
+    from transformers import PrinterCallback, Trainer, TrainingArguments
+
+    with tempfile.TemporaryDirectory(prefix="course04-exercise-", ignore_cleanup_errors=True) as tmp, _light():
+        args = TrainingArguments(output_dir=tmp, use_cpu=True, save_strategy="no", report_to="none",
+                                 disable_tqdm=True, seed=0, **settings)
+        trainer = Trainer(model=_toy_model(), args=args, train_dataset=_toy_pairs(train_size),
+                          eval_dataset=_toy_pairs(eval_size) if eval_size else None,
+                          compute_metrics=compute_metrics, callbacks=list(callbacks))
+        trainer.remove_callback(PrinterCallback)
+        yield trainer
+
+
+# ---------------------------------------------------------------- 4.3 (predict, then run): gradient accumulation
+
+PAIRS_4_3, BATCH_4_3, ACCUMULATION_4_3, EPOCHS_4_3 = 200, 8, 4, 3
+
+
+def run_accumulation() -> dict[str, int]:
+    """Train the toy model with Exercise 4.3's settings; count batches and optimizer steps (notebook 04, 4.3)."""
+    from transformers import TrainerCallback
+
+    class CountSteps(TrainerCallback):
+        optimizer_steps = 0
+
+        def on_optimizer_step(self, args, state, control, **kwargs):
+            self.optimizer_steps += 1
+
+    counter = CountSteps()
+    with _toy_trainer(PAIRS_4_3, [counter], per_device_train_batch_size=BATCH_4_3,
+                      gradient_accumulation_steps=ACCUMULATION_4_3, num_train_epochs=EPOCHS_4_3,
+                      logging_strategy="no") as trainer:
+        trainer.train()
+        return {"batches": trainer.model.training_batches, "optimizer_steps": counter.optimizer_steps,
+                "global_step": trainer.state.global_step}
 
 
 @exercise("4.3")
-def check_training_steps(training_steps: Callable[[int, int, int], tuple[int, int]]) -> Verdict:
-    """Notebook 04, Exercise 4.3: optimizer steps per epoch and in total."""
-    if (problem := answer_problem(training_steps, "Define training_steps(num_examples, batch_size, epochs).",
-                                  kind=Callable, kind_hint="Assign the function itself: answer = training_steps.")) is not None:
+def check_accumulation_steps(prediction: object) -> Verdict:
+    """Notebook 04, Exercise 4.3: a predicted number of optimizer steps with gradient accumulation, then counted."""
+    if (problem := answer_problem(prediction, "Write your prediction as a whole number, e.g. 12: the optimizer "
+                                              "steps of the whole run.", kind=int,
+                                  kind_hint="Steps are whole numbers: write e.g. 12, not 12.0 or '12'.")) is not None:
         return problem
-    for n, batch, epochs in ((3668, 32, 3), (100, 10, 2), (101, 10, 1), (5, 8, 4)):
-        per_epoch = math.ceil(n / batch)
-        expected = (per_epoch, per_epoch * epochs)
-        try:
-            got = training_steps(n, batch, epochs)
-        except Exception as error:  # the learner's code: report whatever it raised
-            return not_yet(f"training_steps({n}, {batch}, {epochs}) raised {type(error).__name__}: {error}",
-                         "It must take three numbers (num_examples, batch_size, epochs) and return a tuple "
-                         "(steps_per_epoch, total_steps).")
-        if not (isinstance(got, tuple) and len(got) == 2):
-            return not_yet(f"training_steps({n}, {batch}, {epochs}) returned {got!r}, not a pair.",
-                         "Return a tuple (steps_per_epoch, total_steps).")
-        if not all(isinstance(v, (int, np.integer)) for v in got):
-            return not_yet(f"training_steps({n}, {batch}, {epochs}) returned {got!r}: steps are whole numbers.",
-                         "Use math.ceil(...) (an int), not a plain division.")
-        if tuple(got) == expected:
-            continue
-        if got[0] == n // batch and n % batch:
-            return not_yet(f"For {n} examples in batches of {batch} you counted {got[0]} steps per epoch, "
-                         f"not {per_epoch}.",
-                         "The last, smaller batch is a step too (dataloader_drop_last=False): round up.")
-        if got[0] == per_epoch:
-            return not_yet(f"Steps per epoch are right ({per_epoch}), but the total {got[1]} is not "
-                         f"{expected[1]} for {epochs} epochs.", "total_steps = steps_per_epoch * epochs.")
-        return not_yet(f"training_steps({n}, {batch}, {epochs}) returned {got}, expected {expected}.",
-                     "One step per batch: steps_per_epoch = ceil(num_examples / batch_size).")
-    return passed("The Trainer counts the same: trainer.state.max_steps.")
+    counted = run_accumulation()
+    truth = counted["optimizer_steps"]
+    batches_per_epoch = math.ceil(PAIRS_4_3 / BATCH_4_3)
+    recipe = (f"Per epoch: ceil({PAIRS_4_3} / {BATCH_4_3}) batches, then one optimizer step per group of "
+              f"{ACCUMULATION_4_3} batches, the last group too even if it is shorter; times {EPOCHS_4_3} epochs.")
+    if prediction == truth:
+        return passed(f"The Trainer ran {counted['batches']} batches of {BATCH_4_3} ({batches_per_epoch} per epoch) "
+                      f"and stepped the optimizer {truth} times: after every {ACCUMULATION_4_3} batches, and after "
+                      "each epoch's last, shorter group. That count sizes the learning-rate schedule and "
+                      "logging_steps, eval_steps and save_steps.")
+    if prediction == counted["batches"]:
+        return not_yet(f"{prediction} counts the batches, each a forward and a backward pass; with "
+                       f"gradient_accumulation_steps={ACCUMULATION_4_3} the optimizer does not step after each one.",
+                       f"What does gradient_accumulation_steps={ACCUMULATION_4_3} change: the batches, or how often "
+                       "the weights are updated?", recipe)
+    if prediction == EPOCHS_4_3 * (batches_per_epoch // ACCUMULATION_4_3):
+        return not_yet(f"{prediction} leaves out the last, shorter group of each epoch: {batches_per_epoch} batches "
+                       f"do not split evenly into groups of {ACCUMULATION_4_3}, and the Trainer steps on the "
+                       "remainder too, rather than carry its gradients into the next epoch.",
+                       f"{batches_per_epoch} batches per epoch in groups of {ACCUMULATION_4_3}: what happens to "
+                       "the batches left over?", recipe)
+    if prediction == math.ceil(EPOCHS_4_3 * PAIRS_4_3 / (BATCH_4_3 * ACCUMULATION_4_3)):
+        return not_yet(f"{prediction} divides the whole run's pairs by {BATCH_4_3 * ACCUMULATION_4_3}: but every "
+                       "epoch starts over and ends with its own shorter group, so the rounding happens once per "
+                       "epoch.",
+                       "Count one epoch first, then multiply.", recipe)
+    if prediction == truth // EPOCHS_4_3:
+        return not_yet(f"{prediction} is one epoch's optimizer steps; the run has {EPOCHS_4_3} epochs.",
+                       "Read the settings again: how many passes over the pairs?", recipe)
+    if prediction in (EPOCHS_4_3 * PAIRS_4_3, PAIRS_4_3, math.ceil(EPOCHS_4_3 * PAIRS_4_3 / ACCUMULATION_4_3)):
+        return not_yet(f"{prediction} counts pairs, not steps: a step takes a whole batch of {BATCH_4_3} pairs.",
+                       "Start from the batches: how many per epoch?", recipe)
+    return not_yet(f"Your prediction, {prediction}, is {'above' if prediction > truth else 'below'} the count.",
+                   "Step by step: batches per epoch, optimizer steps per epoch, then the whole run.", recipe)
+
+
+# ---------------------------------------------------------------- 4.4 (apply): a callback that stops training
+
+# (patience, the eval_accuracy of each evaluation, one per step): each run tells a typical mistake apart
+RUNS_4_4 = (
+    (2, (0.60, 0.80, 0.70, 0.75, 0.72, 0.74, 0.73, 0.90, 0.85, 0.80)),
+    (2, (0.50, 0.70, 0.70, 0.70, 0.80, 0.60, 0.60, 0.65, 0.62, 0.61)),
+    (2, (0.50, 0.40, 0.60, 0.50, 0.70, 0.60, 0.80, 0.70, 0.90, 0.80)),
+    (3, (0.50, 0.60, 0.55, 0.58, 0.59, 0.50, 0.52, 0.51, 0.53, 0.54)),
+    (1, (0.50, 0.60, 0.70, 0.65, 0.80, 0.75, 0.70, 0.90, 0.60, 0.50)),
+)
+
+
+def stop_rule(accuracies: Sequence[float], patience: int, *, compare: str = "best", ties_count: bool = False,
+              reset: bool = True, stop_after: int = 0, lower_is_better: bool = False) -> int | None:
+    """Notebook 04, Exercise 4.4: the evaluation (1, 2 ...) after which a stopping rule ends a run early, or None.
+
+    The defaults are the task's rule; the keywords switch on the typical mistakes: compare with the previous evaluation instead of the best so
+    far, count a tie as progress, never reset the count, stop `stop_after` evaluations late (or early if
+    negative), take lower as better.
+    """
+    reference, stuck = None, 0
+    for i, accuracy in enumerate(accuracies, start=1):
+        better = accuracy < reference if lower_is_better and reference is not None else (
+            reference is None or accuracy > reference or (ties_count and accuracy == reference))
+        if better:
+            stuck = 0 if reset else stuck
+        else:
+            stuck += 1
+        if compare == "previous" or better or reference is None:
+            reference = accuracy
+        if stuck >= patience + stop_after:
+            return i if i < len(accuracies) else None  # a stop at the last evaluation ends no earlier
+    return None
+
+
+MISTAKES_4_4 = {
+    "previous": (dict(compare="previous"),
+                 "Your callback compares each accuracy with the previous evaluation's, not with the best so far: "
+                 "a slow zigzag below the best never stops it.",
+                 "What must a new accuracy beat to count as progress: the last one, or the best one so far?",
+                 "Keep self.best; progress is metrics['eval_accuracy'] > self.best."),
+    "ties": (dict(ties_count=True),
+             "Your callback counts a tie with the best accuracy as progress: a run stuck at the same accuracy never "
+             "stops.",
+             "The task says a tie is not progress: which comparison did you write?",
+             "Use a strict >: metrics['eval_accuracy'] > self.best."),
+    "no reset": (dict(reset=False),
+                 "Your callback never resets its count: evaluations without progress add up across the whole run, "
+                 "even when progress came in between.",
+                 "'For patience evaluations in a row': what must happen to the count when the accuracy improves?",
+                 "On progress: self.best = accuracy and self.stuck = 0; otherwise self.stuck += 1."),
+    "early": (dict(stop_after=-1),
+              "Your callback stops one evaluation too early: with patience 2 it stops at the first evaluation "
+              "without progress.",
+              "Count the evaluations without progress in a run by hand: when does the count reach patience?",
+              "Stop when self.stuck >= self.patience, after adding the current evaluation."),
+    "late": (dict(stop_after=1),
+             "Your callback stops one evaluation too late: it waits for patience + 1 evaluations without progress.",
+             "Count the evaluations without progress in a run by hand: when does the count reach patience?",
+             "Stop when self.stuck >= self.patience, after adding the current evaluation."),
+    "lower": (dict(lower_is_better=True),
+              "Your callback takes a lower accuracy as progress: it stops runs whose accuracy keeps rising.",
+              "Is a higher accuracy better or worse?",
+              "Progress is metrics['eval_accuracy'] > self.best."),
+}
+
+
+def _signature(**mistake: Any) -> tuple:
+    return tuple(stop_rule(accuracies, patience, **mistake) for patience, accuracies in RUNS_4_4)
+
+
+def _describe(stop: int | None, steps: int, *, yours: bool) -> str:
+    if yours:
+        return f"stopped it after evaluation {stop}" if stop is not None else f"let it run all {steps} steps"
+    return f"after evaluation {stop}" if stop is not None else f"never: it runs all {steps} steps"
+
+
+def _run_callback(make_callback: Callable[[int], Any], patience: int, accuracies: Sequence[float]) -> int | None:
+    """Train the toy model with an evaluation after every step whose eval_accuracy is scripted; where it stopped."""
+    scripted = iter(accuracies)
+    with _toy_trainer(40, [make_callback(patience)], lambda eval_pred: {"accuracy": next(scripted)}, eval_size=4,
+                      per_device_train_batch_size=4, per_device_eval_batch_size=4, max_steps=len(accuracies),
+                      eval_strategy="steps", eval_steps=1, logging_strategy="steps", logging_steps=1) as trainer:
+        trainer.train()
+        return trainer.state.global_step if trainer.state.global_step < len(accuracies) else None
 
 
 @exercise("4.4")
-def check_learning_rates(answer: Any) -> Verdict:
-    """Notebook 04, Exercise 4.4: a learning rate for a pretrained and for a from-scratch model."""
-    hint = 'Give a dict {"pretrained": ..., "from_scratch": ...} of two floats.'
-    if (problem := answer_problem(answer, hint)) is not None:
+def check_stop_callback(callback_class: object) -> Verdict:
+    """Notebook 04, Exercise 4.4: a TrainerCallback that stops training when the accuracy stops improving."""
+    from transformers import EarlyStoppingCallback, TrainerCallback
+
+    if (problem := answer_problem(callback_class, "Write class StopWhenStuck(TrainerCallback): ... and assign the "
+                                                  "class itself (answer_4_4 = StopWhenStuck).", kind=Callable,
+                                  kind_hint="Assign the class itself (answer_4_4 = StopWhenStuck), not an instance "
+                                            "of it: the check makes its own, one per run.")) is not None:
         return problem
-    if not isinstance(answer, dict) or set(answer) != {"pretrained", "from_scratch"}:
-        return not_yet(f"The answer is {answer!r}.", hint)
-    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0 for v in answer.values()):
-        return not_yet(f"The values {list(answer.values())} are not all positive numbers.",
-                     "Write learning rates as floats, e.g. 3e-4.")
-    pretrained, scratch = float(answer["pretrained"]), float(answer["from_scratch"])
-    if pretrained > scratch:
-        return not_yet(f"The pretrained rate ({pretrained:g}) is larger than the from-scratch rate ({scratch:g}).",
-                     "A pretrained model needs small nudges; random weights need big steps. Swap them.")
-    if not 1e-5 <= pretrained <= 1e-4:
-        return not_yet(f"{pretrained:g} for the pretrained checkpoint is outside 1e-5 to 1e-4.",
-                     "Fine-tuning BERT-family checkpoints uses 2e-5 to 5e-5 (the BERT paper's grid); "
-                     "much larger rates can destroy what pretraining learned.")
-    if not 3e-4 <= scratch <= 3e-3:
-        return not_yet(f"{scratch:g} for the from-scratch tiny model is outside 3e-4 to 3e-3.",
-                     "Section 4.6: at 2e-5 a random weight moves less than its own size in a run; 1e-3 learns.")
-    return passed(f"{pretrained:g} to fine-tune, {scratch:g} to train from scratch.")
+    try:
+        sample = callback_class(2)
+    except Exception as error:  # the learner's code
+        return not_yet(f"StopWhenStuck(2) raised {type(error).__name__}: {error}",
+                       "The check creates your callback as StopWhenStuck(patience): give __init__ a patience "
+                       "argument and keep it in self.", "def __init__(self, patience): self.patience = patience; "
+                       "self.best = None; self.stuck = 0")
+    if isinstance(sample, EarlyStoppingCallback):
+        return not_yet("That is the library's EarlyStoppingCallback: the task is to write the rule yourself.",
+                       "Subclass TrainerCallback and write on_evaluate.")
+    if not isinstance(sample, TrainerCallback):
+        return not_yet(f"StopWhenStuck(2) is a {type(sample).__name__}, not a TrainerCallback: the Trainer calls "
+                       "every event (on_train_begin, on_step_end ...) on each callback, and only TrainerCallback "
+                       "has them all.",
+                       "Write class StopWhenStuck(TrainerCallback): the base class does nothing on every event; "
+                       "you override only the one you need.")
+    steps = len(RUNS_4_4[0][1])
+    stops = []
+    for patience, accuracies in RUNS_4_4:
+        try:
+            stops.append(_run_callback(callback_class, patience, accuracies))
+        except Exception as error:  # the learner's code, run inside the Trainer
+            text = f"{type(error).__name__}: {error}"
+            if "'bool' object" in text or "'int' object" in text:
+                return not_yet(f"The Trainer failed with {text}: your method returned something that is not "
+                               "the control object.",
+                               "The Trainer takes whatever a callback method returns as the new control (notebook "
+                               "section 4.8's StopAtStep returns nothing).",
+                               "Set control.should_training_stop = True and return nothing (or return control).")
+            if isinstance(error, KeyError) and str(error) == "'eval_accuracy'":
+                return not_yet(f"Your callback raised {text}.",
+                               "Which events hand a callback the evaluation's metrics? on_log also receives the "
+                               "training loss's logs, which hold no accuracy.",
+                               "Write on_evaluate(self, args, state, control, metrics=None, **kwargs) and read "
+                               "metrics['eval_accuracy'].")
+            if isinstance(error, KeyError) and "accuracy" in str(error):
+                return not_yet(f"Your callback raised {text}.",
+                               "Print the keys of the metrics your method receives: the Trainer names them as it "
+                               "logs them, with the eval_ prefix.",
+                               "Read metrics['eval_accuracy'].")
+            return not_yet(f"Training with your callback raised {text}",
+                           "Section 4.8's StopAtStep has the shape to copy: a method with (self, args, state, "
+                           "control, **kwargs) that sets control.should_training_stop.",
+                           "def on_evaluate(self, args, state, control, metrics=None, **kwargs): compare "
+                           "metrics['eval_accuracy'] with self.best, count, and stop when the count reaches "
+                           "patience.")
+    expected = _signature()
+    if tuple(stops) == expected:
+        return passed("Every scripted run stopped where it should: after `patience` evaluations in a row that did "
+                      "not beat the best accuracy, and not at all when progress kept coming. Try it on section "
+                      "4.7's run with eval_strategy='steps'.")
+    if all(stop is None for stop in stops):
+        return not_yet("Your callback never stopped a run, not even one stuck at the same accuracy.",
+                       "Section 4.8's StopAtStep stops training: which flag does it set, and on which object?",
+                       "In on_evaluate, set control.should_training_stop = True on the control the Trainer passes "
+                       "in (not on a copy, and not on self).")
+    for mistake, message, nudge, recipe in MISTAKES_4_4.values():
+        if tuple(stops) == _signature(**mistake):
+            return not_yet(message, nudge, recipe)
+    first = next(i for i, (stop, want) in enumerate(zip(stops, expected)) if stop != want)
+    patience, accuracies = RUNS_4_4[first]
+    shown = ", ".join(f"{a:.2f}" for a in accuracies)
+    return not_yet(f"In a run with patience {patience} whose evaluations gave the accuracies {shown}, your callback "
+                   f"{_describe(stops[first], steps, yours=True)}; the task's rule stops it "
+                   f"{_describe(expected[first], steps, yours=False)}.",
+                   "Follow that run by hand: after each evaluation, what is the best so far, and how many evaluations "
+                   "in a row have not beaten it?",
+                   "On progress (accuracy > self.best): self.best = accuracy, self.stuck = 0; otherwise "
+                   "self.stuck += 1; once self.stuck >= self.patience, control.should_training_stop = True.")
