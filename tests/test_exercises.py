@@ -30,6 +30,19 @@ def test_hints_come_in_steps_and_reset_after_a_pass(demo_check):
     assert demo_check(lambda x: 2 * x) and demo_check(lambda x: x).hint == "What is 2 + 2?"
 
 
+def test_an_empty_answer_is_not_a_try(demo_check):
+    """The check cell runs once with None before the learner answers: the first mistake still gets the nudge."""
+    assert demo_check(None).hint == demo_check(None).hint == "Write a function."
+    assert demo_check(lambda x: x).hint == "What is 2 + 2?"
+
+
+def test_each_mistake_starts_at_its_nudge(demo_check):
+    demo_check(lambda x: x)
+    assert demo_check(lambda x: x).hint == "return 2 * x"
+    assert demo_check(3).hint == "Write a function."  # another mistake: its own first hint
+    assert demo_check(lambda x: x).hint == "return 2 * x"  # the first one, a third time
+
+
 def test_feedback_shows_as_markdown(demo_check):
     assert demo_check(None)._repr_markdown_() == (
         "❌ **Exercise 6.9: not yet.** There is no answer yet (it is still None).\n\n*Hint:* Write a function.")
@@ -40,10 +53,10 @@ def test_progress_is_recorded_and_a_pass_stays(demo_check, tmp_path, monkeypatch
     monkeypatch.setenv("COURSE_PROGRESS", str(tmp_path / "p.json"))
     demo_check(lambda x: x)
     demo_check(lambda x: 2 * x)
-    demo_check(None)  # Run All in a new kernel: the check cell runs with None again
+    demo_check(None)  # Run All in a new kernel: the check cell runs with None again, not a try
     demo_check(lambda x: x, record=False)
     saved = json.loads((tmp_path / "p.json").read_text())["6.9"]
-    assert saved["passed"] is True and saved["tries"] == 3
+    assert saved["passed"] is True and saved["tries"] == 2
 
 
 def test_progress_table_lists_every_notebook_and_resets(tmp_path, monkeypatch):

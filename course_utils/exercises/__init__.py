@@ -1,7 +1,7 @@
 """Exercise checks: one module per notebook (ex01 ... ex06), each check returns Feedback.
 
 A check names what is wrong and gives a hint, not only pass or fail; hints come in steps (a nudge
-first, the recipe after another wrong try). What passed is recorded in a small local file, never
+first, the recipe when the same mistake comes again). An answer still None is not a try. What passed is recorded in a small local file, never
 sent anywhere: `python -m course_utils.exercises` (`make progress`) prints it. Notebook 00, "Exercises".
 """
 
@@ -50,11 +50,15 @@ class Feedback:
 
 @dataclass(frozen=True)
 class Verdict:
-    """What a check found: passed or not, what it saw, and hints from a nudge to the recipe."""
+    """What a check found: passed or not, what it saw, and hints from a nudge to the recipe.
+
+    `attempt` is False when there is nothing to judge yet (an answer still None): no try is counted.
+    """
 
     passed: bool
     message: str
     hints: tuple[str, ...] = ()
+    attempt: bool = True
 
 
 def passed(message: str = "") -> Verdict:
@@ -85,7 +89,7 @@ def answer_problem(answer: object, hint: str, kind: type | None = None, keys: It
     if keys and kind is not Mapping:
         raise ValueError("keys= needs kind=Mapping")
     if answer is None or answer is Ellipsis:
-        return not_yet("There is no answer yet (it is still None).", hint)
+        return Verdict(False, "There is no answer yet (it is still None).", (hint,), attempt=False)
     wrong_int = kind is int and isinstance(answer, bool)
     wrong_number = kind is float and (isinstance(answer, bool) or not isinstance(answer, (int, float)))
     if kind is not None and (wrong_int or wrong_number or (kind is not float and not isinstance(answer, kind))):
@@ -98,7 +102,7 @@ def answer_problem(answer: object, hint: str, kind: type | None = None, keys: It
 
 
 CHECKS: dict[str, Callable[..., Feedback]] = {}  # exercise number -> its check, filled by @exercise
-_wrong_tries: dict[str, int] = {}
+_wrong_tries: dict[tuple[str, tuple[str, ...]], int] = {}  # (exercise, a mistake's hints) -> tries
 
 
 def exercise(number: str) -> Callable[[Callable[..., Verdict]], Callable[..., Feedback]]:
@@ -111,12 +115,14 @@ def exercise(number: str) -> Callable[[Callable[..., Verdict]], Callable[..., Fe
         def run(*args, record: bool = True, **kwargs) -> Feedback:
             verdict = check(*args, **kwargs)
             if verdict.passed:
-                _wrong_tries.pop(number, None)
+                for key in [key for key in _wrong_tries if key[0] == number]:
+                    del _wrong_tries[key]
                 hint = ""
-            else:
-                tries = _wrong_tries[number] = _wrong_tries.get(number, 0) + 1
-                hint = verdict.hints[min(tries, len(verdict.hints)) - 1]
-            if record:
+            else:  # each mistake starts at its nudge; the same mistake again gets the next hint
+                key = (number, verdict.hints)
+                tries = _wrong_tries[key] = _wrong_tries.get(key, 0) + verdict.attempt
+                hint = verdict.hints[min(max(tries, 1), len(verdict.hints)) - 1]
+            if record and verdict.attempt:
                 record_result(number, verdict.passed)
             return Feedback(f"Exercise {number}", verdict.passed, verdict.message, hint)
 
