@@ -168,7 +168,7 @@ def test_5_3_the_trainer_like_loop_passes():
 
 
 @pytest.mark.parametrize("changes, message_part, nudge_part, next_part", [
-    (dict(clip=None), "No gradient was clipped", "which line of 5.2's loop does it",
+    (dict(clip=None), "No update used a clipped gradient", "which line of 5.2's loop does it",
      "`if accelerator.sync_gradients: accelerator.clip_grad_norm_(model.parameters(), 0.5)`"),
     (dict(clip=1.0), "clipped at norm 1.0, the Trainer's default", "Which number in the clipping call", None),
     (dict(clip_every_batch=True), "clipped on every batch, while they were still being accumulated",
@@ -276,3 +276,10 @@ def test_5_4_answers_of_the_wrong_kind(answer, message_part, hint_part):
 def test_5_4_reads_variables_as_accelerate_does():
     env, words = ex05.split_command("export A=1; B='x y' env C=2 torchrun --standalone train.py")
     assert env == {"A": "1", "B": "x y", "C": "2"} and words == ["torchrun", "--standalone", "train.py"]
+
+
+def test_the_loop_checks_put_back_the_shared_accumulation_setting():
+    """The learner's Accelerator must not change what an Accelerator made earlier in the notebook reports."""
+    earlier = Accelerator(gradient_accumulation_steps=2)
+    ex05.check_trainer_loop(make_loop(**TRAINER_LIKE))
+    assert earlier.gradient_accumulation_steps == 2

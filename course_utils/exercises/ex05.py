@@ -201,11 +201,30 @@ def _reference_loop(model, optimizer, scheduler, loader, epochs, accumulation, d
                 scheduler.step()
 
 
+@contextlib.contextmanager
+def _gradient_state_kept():
+    """Put back GradientState's accumulation settings after the learner's code.
+
+    GradientState is shared by every Accelerator of the process: the Accelerator the learner's function makes
+    would otherwise change what an Accelerator made earlier in the notebook reports (its gradient_accumulation_steps).
+    """
+    from accelerate.state import GradientState
+
+    shared = GradientState._shared_state
+    saved = {key: (dict(shared[key]) if key == "plugin_kwargs" else shared[key])
+             for key in ("plugin_kwargs", "sync_gradients") if key in shared}
+    try:
+        yield
+    finally:
+        if saved:
+            shared.update(saved)
+
+
 def _run_learner_loop(function: Callable, batches: int, epochs: int, accumulation: int):
     """Run the learner's function on a fresh tiny training; (updates it made, None) or (None, the error text)."""
     model, optimizer, scheduler, loader = tiny_training(batches, epochs, accumulation)
     try:
-        with warnings.catch_warnings():  # the learner's mistakes may warn; the check says what is wrong
+        with warnings.catch_warnings(), _gradient_state_kept():  # the learner's mistakes may warn; the check says why
             warnings.simplefilter("ignore")
             function(model, optimizer, scheduler, loader)
     except Exception as error:  # the learner's code: report any failure
@@ -336,7 +355,9 @@ def check_trainer_loop(fit_like_trainer: object) -> Verdict:
                       f"accumulated gradient clipped to norm {MAX_NORM_5_3} just before its update: what the Trainer "
                       "does with these arguments.")
     mistakes = [
-        (dict(clip=None), "No gradient was clipped: max_grad_norm=0.5 clips the norm of each update's gradient to 0.5.",
+        (dict(clip=None), "No update used a clipped gradient: either nothing was clipped, or the clipping came after "
+                         "optimizer.step(), which is too late. max_grad_norm=0.5 clips the norm of each update's gradient "
+                         "to 0.5 just before the update.",
          "What does max_grad_norm do, and which line of 5.2's loop does it (section 5.8's table)?",
          "Inside the accumulate block, after accelerator.backward(loss): `if accelerator.sync_gradients: "
          "accelerator.clip_grad_norm_(model.parameters(), 0.5)`."),
