@@ -2,9 +2,10 @@
 
 import math
 
+import numpy as np
 import pytest
 from sklearn.metrics import accuracy_score, f1_score
-from transformers import EarlyStoppingCallback, TrainerCallback, TrainingArguments
+from transformers import EarlyStoppingCallback, PrinterCallback, TrainerCallback, TrainingArguments
 
 from course_utils import exercises
 from course_utils.environment import Precision
@@ -30,13 +31,23 @@ def first_and_second(check, answer):
 def good_args(tmp_path):
     def build(**changes):
         settings = dict(
-            output_dir=str(tmp_path), eval_strategy="epoch", save_strategy="epoch", save_total_limit=2,
-            load_best_model_at_end=True, metric_for_best_model="f1", logging_steps=20, report_to="none",
-            use_cpu=True,
+            output_dir=str(tmp_path), eval_strategy="steps", eval_steps=100, save_strategy="steps", save_steps=100,
+            save_total_limit=2, load_best_model_at_end=True, metric_for_best_model="f1", use_cpu=True,
         )
         return TrainingArguments(**{**settings, **changes})
 
     return build
+
+
+def test_4_1_the_old_call_fails_as_the_task_says(tmp_path):
+    """The task's call: a TypeError for evaluation_strategy, then, renamed, the ValueError of saves and evaluations."""
+    old = dict(output_dir=str(tmp_path), save_strategy="steps", save_steps=ex04.OLD_SAVE_STEPS_4_1, save_total_limit=2,
+               load_best_model_at_end=True, metric_for_best_model="f1", learning_rate=2e-5, num_train_epochs=3,
+               eval_steps=ex04.EVAL_STEPS_4_1, use_cpu=True)
+    with pytest.raises(TypeError, match="evaluation_strategy"):
+        TrainingArguments(evaluation_strategy="steps", **old)
+    with pytest.raises(ValueError, match="saving steps to be a round multiple of the evaluation steps"):
+        TrainingArguments(eval_strategy="steps", **old)
 
 
 def test_4_1_the_solution_passes(good_args):
@@ -46,23 +57,26 @@ def test_4_1_the_solution_passes(good_args):
 
 
 @pytest.mark.parametrize(("changes", "message_part", "nudge_part", "recipe_part"), [
-    ({"eval_strategy": "no", "load_best_model_at_end": False}, "not evaluated each epoch",
+    ({"eval_strategy": "no", "load_best_model_at_end": False}, "never evaluated",
      "evaluation argument is a TypeError", "renamed in Transformers 4.41"),
-    ({"save_strategy": "steps", "load_best_model_at_end": False}, "checkpoints are not written each epoch",
-     "when a checkpoint is written", 'save_strategy="epoch"'),
+    ({"eval_strategy": "epoch", "save_strategy": "epoch"}, "evaluated each epoch, not every 100 steps",
+     "which other argument can change", "save_steps=100"),
+    ({"eval_steps": 50, "save_steps": 50}, "doubles the evaluations", "without making the run slower",
+     "save_steps=100"),
+    ({"eval_steps": 200, "save_steps": 200}, "evaluated every 200 steps, not every 100",
+     "how often is the model evaluated", "save_steps=100"),
+    ({"save_steps": 50, "load_best_model_at_end": False}, "the last one, not the best",
+     "without giving up the best model", "save_steps=100"),
+    ({"save_strategy": "best"}, "only when the F1 improves", "how often can you save", "save_steps=100"),
+    ({"save_steps": 200}, "has no checkpoint, so load_best_model_at_end cannot reload it",
+     "Which evaluations get a checkpoint", "save_steps=100"),
     ({"save_total_limit": None}, "keeps at most 2 checkpoints", "deletes the older checkpoints",
-     "save_total_limit=2"),
-    ({"load_best_model_at_end": False}, "the last one, not the best", "two arguments reload the best",
-     "load_best_model_at_end=True"),
+     "the newest (to resume) and the best"),
     ({"metric_for_best_model": "accuracy"}, "chosen by 'accuracy'", "which key of compute_metrics",
      'metric_for_best_model="f1"'),
     ({"metric_for_best_model": None}, "the default when load_best_model_at_end is set", "which key of compute_metrics",
      'metric_for_best_model="f1"'),
     ({"greater_is_better": False}, "LOWEST F1", "Is a higher F1 better", "defaults to True"),
-    ({"logging_steps": 500}, "every 500 steps", "how often the training loss is logged", "logging_steps=20"),
-    ({"logging_strategy": "epoch"}, "logging_strategy is 'epoch'", "how often the training loss is logged",
-     "logging_steps=20"),
-    ({"report_to": ["tensorboard"]}, "also go to these trackers", "TensorBoard, W&B", 'report_to="none"'),
     ({"fp16": True}, "on this CPU it does nothing", "Section 4.3 measured", "choose_precision().trainer_kwargs"),
     ({"bf16": True}, "choose_precision() keeps fp32 on every CPU", "Section 4.3 measured",
      "choose_precision().trainer_kwargs"),
@@ -71,6 +85,18 @@ def test_4_1_each_mistake_gets_its_message_then_the_recipe(good_args, changes, m
     first, second = first_and_second(ex04.check_training_args, good_args(**changes))
     assert not first and message_part in first.message and nudge_part in first.hint, first
     assert not second and recipe_part in second.hint, second
+
+
+def test_4_1_a_best_evaluation_without_a_save_is_not_reloaded():
+    """What the save_steps=200 message claims: the best evaluation fell between saves, so nothing reloads it."""
+    scripted = iter([0.9, 0.5, 0.6, 0.4])
+    with ex04._toy_trainer(40, compute_metrics=lambda eval_pred: {"accuracy": next(scripted)}, eval_size=4,
+                           per_device_train_batch_size=4, max_steps=4, eval_strategy="steps", eval_steps=1,
+                           save_strategy="steps", save_steps=2, load_best_model_at_end=True,
+                           metric_for_best_model="accuracy") as trainer:
+        trainer.train()
+        assert trainer.state.best_global_step == 1 and trainer.state.best_metric == 0.9
+        assert trainer.state.best_model_checkpoint is None  # step 1 has no checkpoint: the best is lost
 
 
 def test_4_1_precision_follows_choose_precision_for_the_device(good_args, monkeypatch):
@@ -86,43 +112,105 @@ def test_4_1_precision_follows_choose_precision_for_the_device(good_args, monkey
 
 def test_4_1_other_answers():
     assert "still None" in ex04.check_training_args(None).message
-    feedback = ex04.check_training_args({"eval_strategy": "epoch"})
+    feedback = ex04.check_training_args({"eval_strategy": "steps"})
     assert not feedback and "not a TrainingArguments object" in feedback.message and "not its settings" in feedback.hint
 
 
-# ---------------------------------------------------------------- 4.2 (apply): compute_metrics
+# ---------------------------------------------------------------- 4.2 (apply): compute_metrics for a tuple
+
+
+def logits_of(eval_pred):
+    predictions, labels = eval_pred
+    return (predictions[0] if isinstance(predictions, tuple) else predictions), labels
 
 
 def metrics(eval_pred):
-    logits, labels = eval_pred
+    logits, labels = logits_of(eval_pred)
     predictions = logits.argmax(axis=-1)
     return {"accuracy": accuracy_score(labels, predictions), "f1": f1_score(labels, predictions)}
 
 
+def section_4_5(eval_pred):
+    logits, labels = eval_pred
+    predictions = np.argmax(logits, axis=-1)
+    return {"accuracy": accuracy_score(labels, predictions), "f1": f1_score(labels, predictions)}
+
+
+def always_first(eval_pred):
+    logits, labels = eval_pred.predictions[0], eval_pred.label_ids
+    return {"accuracy": accuracy_score(labels, logits.argmax(-1)), "f1": f1_score(labels, logits.argmax(-1))}
+
+
+def unpacked(eval_pred):
+    (logits, _hidden_states), labels = eval_pred
+    return {"accuracy": accuracy_score(labels, logits.argmax(-1)), "f1": f1_score(labels, logits.argmax(-1))}
+
+
 def with_f1(**f1_options):
     def compute(eval_pred):
-        logits, labels = eval_pred
+        logits, labels = logits_of(eval_pred)
         return {"accuracy": metrics(eval_pred)["accuracy"], "f1": f1_score(labels, logits.argmax(-1), **f1_options)}
 
     return compute
 
 
 def test_4_2_the_solution_passes():
-    feedback = ex04.check_compute_metrics(metrics)
-    assert feedback and "the 'equivalent' class" in feedback.message
+    feedback = ex04.check_tuple_metrics(metrics)
+    assert feedback and "with or without the hidden states" in feedback.message
+
+
+def test_4_2_the_trainer_hands_compute_metrics_a_tuple_when_the_model_returns_hidden_states():
+    """The premise of the exercise, with a model that returns hidden states as BERT does with output_hidden_states."""
+    import torch
+    from transformers import Trainer
+
+    class WithHidden(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.linear = torch.nn.Linear(1, 2)
+
+        def forward(self, x, labels=None):
+            logits = self.linear(x[:, None])
+            hidden_states = (x[:, None, None].expand(-1, 3, 4), logits[:, None, :].expand(-1, 3, 2))
+            return {"loss": torch.nn.functional.cross_entropy(logits, labels), "logits": logits,
+                    "hidden_states": hidden_states}
+
+    seen = []
+    with ex04._toy_trainer(4, eval_size=6, per_device_eval_batch_size=4) as toy:
+        trainer = Trainer(model=WithHidden(), args=toy.args, eval_dataset=ex04._toy_pairs(6),
+                          compute_metrics=lambda eval_pred: seen.append(eval_pred.predictions) or {})
+        trainer.remove_callback(PrinterCallback)
+        trainer.evaluate()
+        trainer.evaluate(ignore_keys=["hidden_states"])
+    predictions, plain = seen
+    assert isinstance(predictions, tuple) and predictions[0].shape == (6, 2)
+    assert isinstance(predictions[1], tuple) and [h.shape for h in predictions[1]] == [(6, 3, 4), (6, 3, 2)]
+    assert isinstance(plain, np.ndarray) and plain.shape == (6, 2)  # the other way the passed message names
 
 
 def test_4_2_the_probe_tells_the_mistakes_apart():
-    logits, labels = ex04._probe()
+    logits, labels, hidden_states = ex04._probe()
     predictions = logits.argmax(-1)
     values = [accuracy_score(labels, predictions), f1_score(labels, predictions),
               f1_score(labels, predictions, average="macro"), f1_score(labels, predictions, average="weighted"),
               f1_score(labels, predictions, pos_label=0), accuracy_score(labels, logits[:, 1] > 0.5)]
     assert len({round(v, 9) for v in values}) == len(values)
+    assert len(hidden_states) == 3 and all(h.shape == (20, 7, 8) for h in hidden_states)
 
 
 @pytest.mark.parametrize(("function", "message_part", "nudge_part", "recipe_part"), [
-    (lambda p: {"accuracy": accuracy_score(p[1], p[0][:, 1] > 0.5), "f1": 0.5}, "The accuracy is",
+    (section_4_5, "np.argmax tried to make one array of the whole tuple", "Print type(eval_pred.predictions)",
+     "isinstance(predictions, tuple)"),
+    (lambda p: metrics(type(p)(p.predictions[-1][-1], p.label_ids)), "On predictions=(logits, hidden_states) it raised",
+     "Which element of the tuple holds the logits", "isinstance(predictions, tuple)"),
+    (always_first, "on a plain array of logits (a model without output_hidden_states) it raised",
+     "How can the function tell the two cases apart", "only when isinstance(predictions, tuple)"),
+    (unpacked, "on a plain array of logits (a model without output_hidden_states) it raised",
+     "How can the function tell the two cases apart", "only when isinstance(predictions, tuple)"),
+    (lambda p: metrics(p) if isinstance(p.predictions, tuple) else {"accuracy": 0.5, "f1": 0.5},
+     "it returns other scores", "How can the function tell the two cases apart",
+     "only when isinstance(predictions, tuple)"),
+    (lambda p: {"accuracy": accuracy_score(p[1], logits_of(p)[0][:, 1] > 0.5), "f1": 0.5}, "The accuracy is",
      "not probabilities", "logits.argmax(axis=-1)"),
     (with_f1(average="macro"), "macro average", "MRPC's F1 scores one class only", "average='binary'"),
     (with_f1(average="weighted"), "weighted by their sizes", "MRPC's F1 scores one class only", "pos_label=1"),
@@ -137,17 +225,16 @@ def test_4_2_the_probe_tells_the_mistakes_apart():
      'exactly the keys "accuracy"'),
     (lambda p: (1.0, 1.0), "not a dict", "logs every key", 'Return {"accuracy"'),
     (lambda p: {"accuracy": "high", "f1": 1.0}, "must be numbers", "float(", "float("),
-    (lambda p: p.label_ids.nosuch, "raised AttributeError", "unpacks like a pair", "logits, labels = eval_pred"),
 ])
 def test_4_2_each_mistake_gets_its_message_then_the_recipe(function, message_part, nudge_part, recipe_part):
-    first, second = first_and_second(ex04.check_compute_metrics, function)
+    first, second = first_and_second(ex04.check_tuple_metrics, function)
     assert not first and message_part in first.message and nudge_part in first.hint, first
     assert not second and recipe_part in second.hint, second
 
 
 def test_4_2_other_answers():
-    assert "still None" in ex04.check_compute_metrics(None).message
-    feedback = ex04.check_compute_metrics({"accuracy": 1.0, "f1": 1.0})
+    assert "still None" in ex04.check_tuple_metrics(None).message
+    feedback = ex04.check_tuple_metrics({"accuracy": 1.0, "f1": 1.0})
     assert not feedback and "not a function" in feedback.message and "without calling it" in feedback.hint
 
 

@@ -32,7 +32,8 @@ def test_the_course_notebooks_exist():
 # Keywords that prose names on purpose although the pinned libraries reject them (shown failing),
 # or that go through **kwargs (from_pretrained pops them), or that are environment variables.
 NAMED_ON_PURPOSE = {"evaluation_strategy", "tokenizer", "trust_remote_code", "from_tf", "from_flax",
-                    "output_loading_info", "output_attentions", "output_hidden_states", "top_k", "save_function", "safe_serialization"}
+                    "output_loading_info", "output_attentions", "output_hidden_states", "top_k", "save_function", "safe_serialization",
+                    "mode"}  # mode: torch.compile(mode="reduce-overhead"), named in 04
 
 
 def accepted_keywords() -> set:
@@ -168,3 +169,34 @@ def test_study_times_agree_everywhere():
         assert re.search(rf"\| `{nn}_\w+` \|[^\n]*\| {minutes} min \|", course_map), f"00's map: {nn}"
         assert re.search(rf"\[{nn} · [^\n]*\| {minutes} min \|", readme), f"README: {nn}"
         assert re.search(rf"\| {nn} [^\n]*\| {minutes} min \|", guide), f"guide: {nn}"
+
+
+def test_readme_counts_code_cells_by_how_they_are_checked():
+    """The README's table: compared exactly, after masking (tests/sanitize.cfg), ignored, must raise, no output."""
+    import configparser
+
+    root = Path(__file__).resolve().parents[1]
+    sanitize = configparser.ConfigParser()
+    sanitize.read(root / "tests" / "sanitize.cfg")
+    masks = [re.compile(sanitize[section]["regex"]) for section in sanitize.sections()]
+    rows = []
+    for path in NOTEBOOKS:
+        counts = [0] * 5
+        for cell in cells(path):
+            if cell["cell_type"] != "code":
+                continue
+            outputs = cell.get("outputs", [])
+            text = "".join(source({"source": o.get("text", "")}) + source({"source": o.get("data", {}).get("text/plain", "")})
+                           for o in outputs)
+            if "raises-exception" in cell["metadata"].get("tags", []) or "NBVAL_RAISES_EXCEPTION" in source(cell):
+                counts[3] += 1
+            elif source(cell).lstrip().startswith("# NBVAL_IGNORE_OUTPUT"):
+                counts[2] += 1
+            elif not outputs:
+                counts[4] += 1
+            else:
+                counts[1 if any(mask.search(text) for mask in masks) else 0] += 1
+        rows.append(f"| {path.stem} | " + " | ".join(map(str, counts)) + " |")
+    table = (root / "README.md").read_text().split("<!-- cell-counts -->")[1].split("<!-- /cell-counts -->")[0]
+    for row in rows:
+        assert row in table, f"README cell counts: expected the row {row}"

@@ -17,6 +17,8 @@ PRECISION_NAMES = {"no": "fp32", "bf16": "bf16", "fp16": "fp16"}
 
 # ---------------------------------------------------------------- 4.1 (debug): an old TrainingArguments call
 
+EVAL_STEPS_4_1, OLD_SAVE_STEPS_4_1 = 100, 50  # the old call evaluates every 100 steps and saves every 50
+
 
 def _precision_of(args: Any) -> str:
     """The mixed precision a TrainingArguments asks for: "bf16", "fp16" or "no"."""
@@ -25,7 +27,7 @@ def _precision_of(args: Any) -> str:
 
 @exercise("4.1")
 def check_training_args(args: Any) -> Verdict:
-    """Notebook 04, Exercise 4.1: the old TrainingArguments call, fixed for Transformers 5."""
+    """Notebook 04, Exercise 4.1: an old TrainingArguments call, fixed for Transformers 5 and for the device."""
     from transformers import TrainingArguments
 
     if (problem := answer_problem(args, "Copy the old call into the answer cell, fix it, and assign the object "
@@ -34,23 +36,49 @@ def check_training_args(args: Any) -> Verdict:
     if not isinstance(args, TrainingArguments):
         return not_yet(f"The answer is a {type(args).__name__}, not a TrainingArguments object.",
                        "Call TrainingArguments(...) and assign the object it returns, not its settings.")
-    if args.eval_strategy != "epoch":
-        return not_yet(f"eval_strategy is {args.eval_strategy.value!r}: the model is not evaluated each epoch.",
+    every = EVAL_STEPS_4_1
+    recipe = (f'Keep eval_strategy="steps", eval_steps={every}, and save at every evaluation: save_strategy="steps", '
+              f"save_steps={every}. load_best_model_at_end can only reload a model that was saved when it was "
+              "evaluated.")
+    if args.eval_strategy == "no":
+        return not_yet("eval_strategy is 'no': the model is never evaluated, so there is no best F1 to reload.",
                        "Section 4.1: the old call's evaluation argument is a TypeError today. What is it called now?",
-                       'Write eval_strategy="epoch": evaluation_strategy was renamed in Transformers 4.41.')
-    if args.save_strategy != "epoch":
-        return not_yet(f"save_strategy is {args.save_strategy.value!r}: checkpoints are not written each epoch.",
-                       "Which argument says when a checkpoint is written (section 4.6's table)?",
-                       'Set save_strategy="epoch", so that every evaluated model also has a checkpoint.')
+                       'Write eval_strategy="steps": evaluation_strategy was renamed in Transformers 4.41.')
+    if args.eval_strategy == "epoch":
+        return not_yet(f"The model is evaluated each epoch, not every {every} steps. Matching strategies (epoch and "
+                       "epoch) satisfy the Trainer too, but the task keeps the old call's evaluation schedule.",
+                       f'Keep eval_strategy="steps" and eval_steps={every}: which other argument can change so that '
+                       "the Trainer accepts them?", recipe)
+    if args.eval_steps != every:
+        if args.eval_steps == OLD_SAVE_STEPS_4_1:
+            return not_yet(f"The model is evaluated every {OLD_SAVE_STEPS_4_1} steps: that matches save_steps and "
+                           "silences the ValueError, but it doubles the evaluations, each a pass over the whole "
+                           f"validation split. The task keeps {every}.",
+                           "Of the two numbers the ValueError names, which one can change without making the run "
+                           "slower?", recipe)
+        return not_yet(f"The model is evaluated every {args.eval_steps:g} steps, not every {every}.",
+                       "Read the task again: how often is the model evaluated?", recipe)
+    if not args.load_best_model_at_end:
+        return not_yet("load_best_model_at_end is False: that silences the ValueError, but the model in memory at "
+                       "the end is then the last one, not the best.",
+                       "The ValueError says that two arguments must agree for load_best_model_at_end. Which of them "
+                       "can change without giving up the best model?", recipe)
+    if args.save_strategy == "best":
+        return not_yet('save_strategy="best" satisfies the Trainer too, but it writes a checkpoint only when the F1 '
+                       "improves: after a crash you would resume from the last improvement, perhaps hundreds of steps "
+                       "back. The task saves as often as the evaluations allow.",
+                       "Saves must fall on evaluations: how often can you save, then?", recipe)
+    if args.save_steps != every:  # the Trainer accepted it, so it is a multiple of eval_steps: 200, 300 ...
+        return not_yet(f"Checkpoints every {args.save_steps:g} steps: the Trainer accepts it (a multiple of {every}), "
+                       f"but an evaluation between two saves (at step {every}, say) that gives the best F1 has no "
+                       "checkpoint, so load_best_model_at_end cannot reload it; and a crash loses up to "
+                       f"{args.save_steps:g} steps.",
+                       "Which evaluations get a checkpoint with your save_steps? Could the best F1 come from one that "
+                       "does not?", recipe)
     if args.save_total_limit != 2:
         return not_yet(f"save_total_limit is {args.save_total_limit}: the task keeps at most 2 checkpoints.",
                        "Section 4.6's table: which argument deletes the older checkpoints?",
-                       "save_total_limit=2 keeps the 2 newest (and always the best one).")
-    if not args.load_best_model_at_end:
-        return not_yet("load_best_model_at_end is False: the model in memory at the end is the last one, not the best.",
-                       "Section 4.6's table: two arguments reload the best checkpoint at the end; one names the "
-                       "metric.",
-                       'Set load_best_model_at_end=True and metric_for_best_model="f1".')
+                       "save_total_limit=2 keeps at most 2: the newest (to resume) and the best.")
     if args.metric_for_best_model not in ("f1", "eval_f1"):
         default = " (the default when load_best_model_at_end is set without a metric)" \
             if args.metric_for_best_model == "loss" else ""
@@ -62,17 +90,6 @@ def check_training_args(args: Any) -> Verdict:
                        "Is a higher F1 better or worse? What did you tell the Trainer?",
                        "Leave greater_is_better out: it defaults to True for any metric whose name does not end in "
                        "'loss'.")
-    if args.logging_strategy != "steps" or args.logging_steps != 20:
-        when = (f"logging_strategy is {args.logging_strategy.value!r}" if args.logging_strategy != "steps"
-                else f"The training loss is logged every {args.logging_steps:g} steps")
-        return not_yet(f"{when}: not every 20 steps.",
-                       "Section 4.6's table: which two arguments set how often the training loss is logged?",
-                       'logging_strategy="steps" (the default) and logging_steps=20.')
-    if args.report_to:
-        return not_yet(f"report_to is {args.report_to}: the logs would also go to these trackers.",
-                       "Section 4.6's table: which argument sends the logs to TensorBoard, W&B and the like?",
-                       'Set report_to="none" (the default in Transformers 5): the logs stay in '
-                       "trainer.state.log_history.")
     device = args.device.type if args.device.type in ("cuda", "mps") else "cpu"
     want, got = choose_precision(device), _precision_of(args)
     if got != want.mixed_precision:
@@ -91,11 +108,12 @@ def check_training_args(args: Any) -> Verdict:
             message = (f"{PRECISION_NAMES[got]} on this {device}, where choose_precision() picks {chosen} "
                        f"({want.reason}).")
         return not_yet(message, nudge, recipe)
-    return passed(f"Evaluated and saved each epoch, 2 checkpoints kept, the best reloaded by F1, the loss logged "
-                  f"every 20 steps, no tracker, and {PRECISION_NAMES[got]} as choose_precision() picks for {device}.")
+    return passed(f"Evaluated every {every} steps and saved at every evaluation, so whichever scores the best F1 has "
+                  f"a checkpoint to reload; at most 2 kept (the newest and the best); and {PRECISION_NAMES[got]} as "
+                  f"choose_precision() picks for {device}.")
 
 
-# ---------------------------------------------------------------- 4.2 (apply): compute_metrics
+# ---------------------------------------------------------------- 4.2 (apply): compute_metrics for a tuple
 
 
 def _reference_metrics(logits: np.ndarray, labels: np.ndarray) -> dict[str, float]:
@@ -105,31 +123,23 @@ def _reference_metrics(logits: np.ndarray, labels: np.ndarray) -> dict[str, floa
     return {"accuracy": float(accuracy_score(labels, predictions)), "f1": float(f1_score(labels, predictions))}
 
 
-def _probe() -> tuple[np.ndarray, np.ndarray]:
-    """Logits and labels where accuracy and the binary, macro, weighted and class-0 F1 all differ."""
+def _probe() -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, ...]]:
+    """Logits and labels where accuracy and the binary, macro, weighted and class-0 F1 all differ; hidden states.
+
+    The hidden states are what a model run with output_hidden_states=True adds: one array per layer (and the
+    embeddings), here 3 of shape (pairs, tokens, width) = (20, 7, 8).
+    """
     rng = np.random.default_rng(4)
     labels = np.array([1] * 14 + [0] * 6)
     logits = rng.normal(size=(20, 2)).astype(np.float32)
-    return logits, labels
+    hidden_states = tuple(rng.normal(size=(20, 7, 8)).astype(np.float32) for _ in range(3))
+    return logits, labels, hidden_states
 
 
-@exercise("4.2")
-def check_compute_metrics(compute_metrics: Callable[..., Any]) -> Verdict:
-    """Notebook 04, Exercise 4.2: compute_metrics returning accuracy and F1."""
+def _judge_metrics(result: object, logits: np.ndarray, labels: np.ndarray) -> Verdict | None:
+    """What is wrong with the dict a compute_metrics returned for these logits and labels; None if it is right."""
     from sklearn.metrics import f1_score
-    from transformers import EvalPrediction
 
-    hint = ("Write def compute_metrics(eval_pred): ... and assign the function itself (answer_4_2 = "
-            "compute_metrics), without calling it.")
-    if (problem := answer_problem(compute_metrics, hint, kind=Callable)) is not None:
-        return problem
-    logits, labels = _probe()
-    try:
-        result = compute_metrics(EvalPrediction(predictions=logits, label_ids=labels))
-    except Exception as error:  # the learner's code: report whatever it raised
-        return not_yet(f"Calling it on an EvalPrediction raised {type(error).__name__}: {error}",
-                       "An EvalPrediction unpacks like a pair: what are its two parts (section 4.5)?",
-                       "Unpack it with logits, labels = eval_pred, then predictions = logits.argmax(axis=-1).")
     if not isinstance(result, dict):
         return not_yet(f"It returned a {type(result).__name__}, not a dict.",
                        "The Trainer logs every key of the dict compute_metrics returns.",
@@ -176,8 +186,53 @@ def check_compute_metrics(compute_metrics: Callable[..., Any]) -> Verdict:
         return not_yet(f"The F1 is {got['f1']:.3f} on the check's logits; it should be {expected['f1']:.3f}.",
                        "Compute it from the same argmax predictions as the accuracy.",
                        "sklearn.metrics.f1_score(labels, predictions).")
-    return passed(f"Accuracy {expected['accuracy']:.2f} and F1 {expected['f1']:.2f} on the check's logits: the "
-                  "F1 of the 'equivalent' class, as GLUE reports it.")
+    return None
+
+
+@exercise("4.2")
+def check_tuple_metrics(compute_metrics: Callable[..., Any]) -> Verdict:
+    """Notebook 04, Exercise 4.2: a compute_metrics that works when predictions is (logits, hidden_states)."""
+    from transformers import EvalPrediction
+
+    hint = ("Write def compute_metrics(eval_pred): ... and assign the function itself (answer_4_2 = "
+            "compute_metrics), without calling it.")
+    if (problem := answer_problem(compute_metrics, hint, kind=Callable)) is not None:
+        return problem
+    logits, labels, hidden_states = _probe()
+    take_logits = ("predictions = eval_pred.predictions; logits = predictions[0] if isinstance(predictions, tuple) "
+                   "else predictions; then the argmax and the scores of section 4.5.")
+    try:
+        result = compute_metrics(EvalPrediction(predictions=(logits, hidden_states), label_ids=labels))
+    except Exception as error:  # the learner's code: report whatever it raised
+        text = f"{type(error).__name__}: {error}"
+        if "inhomogeneous" in text or "setting an array element with a sequence" in text:
+            return not_yet(f"On predictions=(logits, hidden_states) it raised {text.rstrip('.')}. np.argmax tried to "
+                           "make one array of the whole tuple, as section 4.5's compute_metrics does.",
+                           "Print type(eval_pred.predictions) and len(eval_pred.predictions) inside your function: "
+                           "what does the tuple hold, and in which order?", take_logits)
+        return not_yet(f"On predictions=(logits, hidden_states) it raised {text}",
+                       "Which element of the tuple holds the logits, of shape (pairs, 2)? The Trainer passes the "
+                       "model's outputs, the loss left out, in the order the model returns them.", take_logits)
+    if (verdict := _judge_metrics(result, logits, labels)) is not None:
+        return verdict
+    plain_nudge = ("A model without output_hidden_states hands compute_metrics the array of logits itself: what "
+                   "are predictions[0], or a, b = predictions, on that array? How can the function tell the two "
+                   "cases apart?")
+    plain_recipe = ("Take predictions[0] only when isinstance(predictions, tuple); a plain array is the logits "
+                    "themselves.")
+    try:
+        result = compute_metrics(EvalPrediction(predictions=logits, label_ids=labels))
+    except Exception as error:  # the learner's code
+        return not_yet(f"It works on the tuple, but on a plain array of logits (a model without "
+                       f"output_hidden_states) it raised {type(error).__name__}: {error}",
+                       plain_nudge, plain_recipe)
+    if _judge_metrics(result, logits, labels) is not None:
+        return not_yet("It works on the tuple, but on a plain array of logits (a model without output_hidden_states) "
+                       "it returns other scores than on the same logits inside the tuple.", plain_nudge, plain_recipe)
+    expected = _reference_metrics(logits, labels)
+    return passed(f"Accuracy {expected['accuracy']:.2f} and F1 {expected['f1']:.2f} on the check's logits, with or "
+                  "without the hidden states. Another way leaves compute_metrics as it was and keeps the hidden states "
+                  "from reaching it: trainer.evaluate(ignore_keys=['hidden_states']).")
 
 
 # ---------------------------------------------------------------- a tiny Trainer, for 4.3 and 4.4
@@ -237,8 +292,8 @@ def _toy_trainer(train_size: int, callbacks: Sequence = (), compute_metrics: Cal
     from transformers import PrinterCallback, Trainer, TrainingArguments
 
     with tempfile.TemporaryDirectory(prefix="course04-exercise-", ignore_cleanup_errors=True) as tmp, _light():
-        args = TrainingArguments(output_dir=tmp, use_cpu=True, save_strategy="no", report_to="none",
-                                 disable_tqdm=True, seed=0, **settings)
+        args = TrainingArguments(output_dir=tmp, use_cpu=True, report_to="none", disable_tqdm=True, seed=0,
+                                 **{"save_strategy": "no", **settings})
         trainer = Trainer(model=_toy_model(), args=args, train_dataset=_toy_pairs(train_size),
                           eval_dataset=_toy_pairs(eval_size) if eval_size else None,
                           compute_metrics=compute_metrics, callbacks=list(callbacks))
@@ -329,8 +384,8 @@ def stop_rule(accuracies: Sequence[float], patience: int, *, compare: str = "bes
               reset: bool = True, stop_after: int = 0, lower_is_better: bool = False) -> int | None:
     """Notebook 04, Exercise 4.4: the evaluation (1, 2 ...) after which a stopping rule ends a run early, or None.
 
-    The defaults are the task's rule; the keywords switch on the typical mistakes: compare with the previous evaluation instead of the best so
-    far, count a tie as progress, never reset the count, stop `stop_after` evaluations late (or early if
+    The defaults are the task's rule; the keywords switch on the typical mistakes: compare with the previous
+    evaluation instead of the best so far, count a tie as progress, never reset the count, stop `stop_after` evaluations late (or early if
     negative), take lower as better.
     """
     reference, stuck = None, 0
@@ -460,7 +515,7 @@ def check_stop_callback(callback_class: object) -> Verdict:
     if tuple(stops) == expected:
         return passed("Every scripted run stopped where it should: after `patience` evaluations in a row that did "
                       "not beat the best accuracy, and not at all when progress kept coming. Try it on section "
-                      "4.7's run with eval_strategy='steps'.")
+                      "4.7's run evaluated and saved every 25 steps (exercise 4.4 says how).")
     if all(stop is None for stop in stops):
         return not_yet("Your callback never stopped a run, not even one stuck at the same accuracy.",
                        "Section 4.8's StopAtStep stops training: which flag does it set, and on which object?",
