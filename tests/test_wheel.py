@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # Run inside the fresh venv: the wheel's course_utils must win; the pinned libraries are appended
 # from this venv so that the check does not download torch again.
 SCRIPT = """
-import importlib, math, os, sys
+import importlib, os, sys
 sys.path.append(sys.argv[1])
 import course_utils
 from course_utils import environment, standins
@@ -20,8 +20,8 @@ assert not environment.IN_CLONE
 for name in ("environment", "standins", "measure", "pretrained", "exercises",
              *(f"exercises.ex0{n}" for n in range(1, 7))):
     importlib.import_module(f"course_utils.{name}")
-from course_utils.exercises.ex04 import check_training_steps
-assert check_training_steps(lambda n, b, e: (math.ceil(n / b), math.ceil(n / b) * e))
+from course_utils.exercises.ex05 import check_launch_command
+assert check_launch_command("ACCELERATE_USE_CPU=yes torchrun --nproc_per_node 4 train.py")
 course_utils.setup()
 bert = course_utils.model_source("bert-base-uncased")
 assert bert.startswith(os.environ["COURSE_CACHE"]), bert
