@@ -14,8 +14,12 @@ COURSE_VARS = ("COURSE_MODE", "COURSE_MODEL", "COURSE_DATASET", "HF_HUB_OFFLINE"
 
 @pytest.fixture(autouse=True)
 def own_progress_file(monkeypatch, tmp_path):
-    """Exercise checks record results in a file of the test's own, never the learner's."""
+    """Exercise checks record results in a file of the test's own, never the learner's, and start with
+    no wrong try counted, so a test's first wrong answer gets the nudge."""
+    from course_utils import exercises
+
     monkeypatch.setenv("COURSE_PROGRESS", str(tmp_path / "exercise-progress.json"))
+    monkeypatch.setattr(exercises, "_wrong_tries", {})
 
 
 @pytest.fixture(autouse=True)

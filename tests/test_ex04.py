@@ -7,16 +7,8 @@ import pytest
 from sklearn.metrics import accuracy_score, f1_score
 from transformers import EarlyStoppingCallback, PrinterCallback, TrainerCallback, TrainingArguments
 
-from course_utils import exercises
 from course_utils.environment import Precision
 from course_utils.exercises import ex04
-
-
-@pytest.fixture(autouse=True)
-def fresh_tries(monkeypatch):
-    """Each test starts with no wrong try recorded, so its first wrong answer gets the nudge."""
-    monkeypatch.setattr(exercises, "_wrong_tries", {})
-    monkeypatch.setenv("COURSE_PROGRESS", "off")
 
 
 def first_and_second(check, answer):

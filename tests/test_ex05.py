@@ -5,15 +5,7 @@ import itertools
 import pytest
 from accelerate import Accelerator
 
-from course_utils import exercises
 from course_utils.exercises import ex05
-
-
-@pytest.fixture(autouse=True)
-def fresh_tries(monkeypatch):
-    """Each test starts with no wrong try recorded, so its first wrong answer gets the nudge."""
-    monkeypatch.setattr(exercises, "_wrong_tries", {})
-    monkeypatch.setenv("COURSE_PROGRESS", "off")
 
 
 def first_and_second(check, answer):

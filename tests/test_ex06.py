@@ -8,15 +8,7 @@ import torch
 from torch.utils.flop_counter import FlopCounterMode
 from transformers import BertConfig, BertForSequenceClassification
 
-from course_utils import exercises
 from course_utils.exercises import ex06
-
-
-@pytest.fixture(autouse=True)
-def fresh_tries(monkeypatch):
-    """Each test starts with no wrong try recorded, so its first wrong answer gets the nudge."""
-    monkeypatch.setattr(exercises, "_wrong_tries", {})
-    monkeypatch.setenv("COURSE_PROGRESS", "off")
 
 
 def first_and_second(check, answer):
