@@ -229,6 +229,9 @@ def setup(seed: int = 0, quiet: bool = True) -> dict[str, object]:
     """The one set-up call of every notebook: seed, quiet, detect hardware and hub, print a banner."""
     if not isinstance(seed, int) or seed < 0:
         raise ValueError(f"seed={seed!r}: pass a non-negative int, e.g. setup(seed=0).")
+    # Before any CUDA question: torch.cuda.is_available() then counts GPUs with NVML instead of starting
+    # CUDA here, so processes that notebook_launcher forks later can still use the GPUs (notebook 05).
+    os.environ.setdefault("PYTORCH_NVML_BASED_CUDA_CHECK", "1")
     mode = decide_mode()  # before importing transformers, so offline variables take effect
     if quiet:
         quiet_noise()

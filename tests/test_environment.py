@@ -198,3 +198,25 @@ def test_gpu_precision_falls_back_to_torch(monkeypatch, smi_output):
     monkeypatch.setattr(torch.cuda, "get_device_capability", lambda index: (8, 6))
     precision = course_utils.choose_precision("cuda")
     assert (precision.mixed_precision, precision.reason.split(" supports")[0]) == ("bf16", "Fake GPU")
+
+
+def test_setup_leaves_cuda_uninitialised_for_forked_processes(monkeypatch, capsys, offline):
+    """On a CUDA machine, setup() must count GPUs with NVML: cudaGetDeviceCount would start CUDA in the
+    notebook's process, and the processes notebook_launcher forks (notebook 05) could not use the GPUs."""
+    import torch
+
+    def starts_cuda(*args, **kwargs):
+        raise AssertionError("this call starts CUDA in the notebook's process: forked processes could not use it")
+
+    monkeypatch.delenv("PYTORCH_NVML_BASED_CUDA_CHECK", raising=False)
+    monkeypatch.setattr(torch.cuda, "_is_compiled", lambda: True)  # a CUDA build of PyTorch...
+    monkeypatch.setattr(torch.cuda, "_device_count_nvml", lambda: 2)  # ...on a machine whose NVML sees 2 GPUs
+    monkeypatch.setattr(torch._C, "_cuda_getDeviceCount", starts_cuda, raising=False)
+    monkeypatch.setattr(torch.cuda, "_lazy_init", starts_cuda)
+    real_check = torch.cuda.is_available
+    _fake_gpu(monkeypatch, "NVIDIA H200, 9.0\n")
+    monkeypatch.setattr(torch.cuda, "is_available", real_check)  # PyTorch's own check, not the fake's True
+    info = course_utils.setup()
+    assert (info["device"], info["precision"].mixed_precision) == ("cuda", "bf16")
+    assert "device: cuda (NVIDIA H200, 2 GPU)" in capsys.readouterr().out
+    assert os.environ["PYTORCH_NVML_BASED_CUDA_CHECK"] == "1"
