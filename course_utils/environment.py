@@ -149,10 +149,11 @@ def choose_device() -> str:
 
 
 def _gpu_name_and_capability() -> tuple[str, tuple[int, int]]:
-    """Name and compute capability of GPU 0, read without initialising CUDA here when nvidia-smi exists.
+    """Name and compute capability of GPU 0, read without starting CUDA in this process.
 
     notebook_launcher (notebook 05) forks the notebook's process, and a forked child cannot use CUDA
-    once its parent has initialised it; torch.cuda.get_device_name would initialise it.
+    once its parent has started it; torch.cuda.get_device_name would start it. So nvidia-smi answers,
+    or else PyTorch in a process of its own.
     """
     import torch
 
@@ -166,7 +167,11 @@ def _gpu_name_and_capability() -> tuple[str, tuple[int, int]]:
             return name.strip(), (int(major), int(minor))
         except (OSError, ValueError, subprocess.SubprocessError):
             pass  # an old driver without compute_cap, or odd output: ask PyTorch instead
-    return torch.cuda.get_device_name(0), torch.cuda.get_device_capability(0)
+    ask_torch = "import torch; print(torch.cuda.get_device_name(0)); print(*torch.cuda.get_device_capability(0))"
+    name, capability = subprocess.run([sys.executable, "-c", ask_torch], capture_output=True, text=True, timeout=120,
+                                      check=True).stdout.strip().rsplit("\n", 1)
+    major, minor = capability.split()
+    return name, (int(major), int(minor))
 
 
 def choose_precision(device: str | None = None) -> Precision:

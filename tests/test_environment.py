@@ -158,16 +158,26 @@ def test_import_has_no_side_effects():
     assert out.stdout.split() == ["False", "None"]
 
 
-def _fake_gpu(monkeypatch, smi_output):
-    """Pretend a CUDA GPU exists; nvidia-smi prints smi_output (None: no nvidia-smi on the PATH)."""
+def _fake_gpu(monkeypatch, smi_output, torch_output="Fake GPU\n8 6\n"):
+    """Pretend a CUDA GPU exists; nvidia-smi prints smi_output (None: no nvidia-smi on the PATH), and
+    PyTorch asked in a process of its own prints torch_output. GPU questions in this process raise."""
     import subprocess
+    import sys
 
     import torch
 
+    def initialises_cuda(*args, **kwargs):
+        raise AssertionError("this call initialises CUDA, and notebook_launcher's forked processes could not use it")
+
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "get_device_name", initialises_cuda)
+    monkeypatch.setattr(torch.cuda, "get_device_capability", initialises_cuda)
     monkeypatch.setattr(environment.shutil, "which", lambda name: None if smi_output is None else "/bin/nvidia-smi")
 
     def run(command, **kwargs):
+        if command[0] == sys.executable:
+            assert "torch.cuda.get_device_capability(0)" in command[-1]
+            return subprocess.CompletedProcess(command, 0, stdout=torch_output, stderr="")
         assert command[0] == "/bin/nvidia-smi" and "--query-gpu=name,compute_cap" in command
         return subprocess.CompletedProcess(command, 0, stdout=smi_output, stderr="")
 
@@ -176,26 +186,15 @@ def _fake_gpu(monkeypatch, smi_output):
 
 @pytest.mark.parametrize("smi_output, expected", [("NVIDIA H200, 9.0\n", "bf16"), ("Tesla T4, 7.5\n", "fp16")])
 def test_gpu_precision_reads_nvidia_smi_without_initialising_cuda(monkeypatch, smi_output, expected):
-    import torch
-
-    def initialises_cuda(*args, **kwargs):
-        raise AssertionError("this call initialises CUDA, and notebook_launcher's forked processes could not use it")
-
-    _fake_gpu(monkeypatch, smi_output)
-    monkeypatch.setattr(torch.cuda, "get_device_name", initialises_cuda)
-    monkeypatch.setattr(torch.cuda, "get_device_capability", initialises_cuda)
+    _fake_gpu(monkeypatch, smi_output, torch_output="PyTorch's answer\n8 0\n")
     precision = course_utils.choose_precision("cuda")
     assert precision.mixed_precision == expected
     assert precision.reason.startswith(smi_output.split(",")[0])
 
 
 @pytest.mark.parametrize("smi_output", [None, "No devices were found\n"])
-def test_gpu_precision_falls_back_to_torch(monkeypatch, smi_output):
-    import torch
-
+def test_gpu_precision_falls_back_to_torch_in_a_process_of_its_own(monkeypatch, smi_output):
     _fake_gpu(monkeypatch, smi_output)
-    monkeypatch.setattr(torch.cuda, "get_device_name", lambda index: "Fake GPU")
-    monkeypatch.setattr(torch.cuda, "get_device_capability", lambda index: (8, 6))
     precision = course_utils.choose_precision("cuda")
     assert (precision.mixed_precision, precision.reason.split(" supports")[0]) == ("bf16", "Fake GPU")
 
