@@ -1,11 +1,15 @@
 """Exercise checks of notebook 05: solutions pass, typical mistakes get their own message and hints in steps."""
 
 import itertools
+from pathlib import Path
 
+import nbformat
 import pytest
 from accelerate import Accelerator
 
 from course_utils.exercises import ex05
+
+NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "05_accelerate.ipynb"
 
 
 def first_and_second(check, answer):
@@ -78,23 +82,32 @@ def test_5_1_answers_of_the_wrong_shape(answer, message_part, hint_part):
 
 
 def make_loop(accumulation=2, epochs=1, backward="accelerator", prepare_scheduler=True, prepare_optimizer=True,
-              step_scheduler=True, clip=None, clip_every_batch=False, loss_factor=1.0, fail=False):
-    """A training loop with Accelerate, its typical mistakes switched on by the arguments (defaults: 5.2's fix)."""
+              prepare_loader=True, step_scheduler=True, clip=None, clip_every_batch=False, loss_factor=1.0,
+              mean_of_update=False, fail=False):
+    """A training loop with Accelerate, its typical mistakes switched on by the arguments (defaults: 5.2's fix).
+
+    mean_of_update=True divides each update's loss by the batches it really has, as the Trainer does (5.3).
+    """
 
     def fit(model, optimizer, scheduler, loader):
         if fail:
             raise ZeroDivisionError("on purpose")
         accelerator = Accelerator(gradient_accumulation_steps=accumulation)
-        model, loader = accelerator.prepare(model, loader)
+        model = accelerator.prepare(model)
+        if prepare_loader:
+            loader = accelerator.prepare(loader)
         if prepare_optimizer:
             optimizer = accelerator.prepare(optimizer)
         if prepare_scheduler:
             scheduler = accelerator.prepare(scheduler)
         model.train()
         for _ in range(epochs):
-            for batch in loader:
+            for i, batch in enumerate(loader):
+                in_update = min(accumulation, len(loader) - i // accumulation * accumulation)
                 with accelerator.accumulate(model):
                     loss = model(**batch).loss * loss_factor
+                    if mean_of_update:
+                        loss = loss * accumulation / in_update
                     if backward == "accelerator":
                         accelerator.backward(loss)
                     elif backward == "halved":
@@ -106,6 +119,27 @@ def make_loop(accumulation=2, epochs=1, backward="accelerator", prepare_schedule
                     optimizer.step()
                     if step_scheduler:
                         scheduler.step()
+                    optimizer.zero_grad()
+        return model
+
+    return fit
+
+
+def hand_rolled_loop(count="epoch", epochs=2):
+    """5.3 without accumulate: `if (step + 1) % 4 == 0:` on a step counted per epoch, or over the whole run."""
+
+    def fit(model, optimizer, scheduler, loader):
+        accelerator = Accelerator()
+        model, optimizer, scheduler, loader = accelerator.prepare(model, optimizer, scheduler, loader)
+        step = 0
+        for _ in range(epochs):
+            for i, batch in enumerate(loader):
+                accelerator.backward(model(**batch).loss / 4)
+                step += 1
+                if ((i if count == "epoch" else step - 1) + 1) % 4 == 0:
+                    accelerator.clip_grad_norm_(model.parameters(), 0.5)
+                    optimizer.step()
+                    scheduler.step()
                     optimizer.zero_grad()
         return model
 
@@ -151,12 +185,109 @@ def test_5_2_answers_of_the_wrong_kind(answer, message_part):
     assert not feedback and message_part in feedback.message and "answer_5_2 = fit" in feedback.hint
 
 
-TRAINER_LIKE = dict(accumulation=4, epochs=2, clip=0.5)
+TRAINER_LIKE = dict(accumulation=4, epochs=2, clip=0.5, mean_of_update=True)
+PLAIN_ACCELERATE = dict(accumulation=4, epochs=2, clip=0.5)  # 5.2's loop with the three numbers changed
+
+
+def notebook_solution(name):
+    """The function a solution cell of notebook 05 defines, run in a namespace with what the notebook imported."""
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    cell = next(c for c in nb.cells if "solution" in c.metadata.get("tags", []) and f"def {name}(" in c.source)
+    namespace = {"Accelerator": Accelerator, **{check: getattr(ex05, check) for check in
+                                                ("check_accumulating_loop", "check_trainer_loop")}}
+    exec(compile(cell.source, "solution", "exec"), namespace)
+    return namespace[name]
+
+
+def trainer_updates(batches, epochs, accumulation, max_grad_norm):
+    """The updates a real Trainer makes on the tiny model and data of the checks, batches in order."""
+    import tempfile
+
+    import torch
+    from torch.utils.data import SequentialSampler
+    from transformers import Trainer, TrainingArguments
+
+    model, optimizer, scheduler, loader = ex05.tiny_training(batches, epochs, accumulation)
+
+    class InOrder(Trainer):
+        def _get_train_sampler(self, *args, **kwargs):
+            return SequentialSampler(self.train_dataset)
+
+    def collate(rows):
+        return {key: torch.stack([row[key] for row in rows]) for key in ("inputs", "labels")}
+
+    with tempfile.TemporaryDirectory() as output_dir:
+        args = TrainingArguments(output_dir=output_dir, per_device_train_batch_size=8, num_train_epochs=epochs,
+                                 gradient_accumulation_steps=accumulation, max_grad_norm=max_grad_norm,
+                                 report_to="none", save_strategy="no", logging_strategy="no", use_cpu=True,
+                                 remove_unused_columns=False, disable_tqdm=True)
+        trainer = InOrder(model=model, args=args, train_dataset=loader.dataset, data_collator=collate,
+                          optimizers=(optimizer, scheduler))
+        trainer.train()
+    assert not trainer.model_accepts_loss_kwargs  # so the Trainer divides by the batches, not by num_items_in_batch
+    return optimizer.updates
+
+
+def test_5_3_the_reference_is_what_a_real_trainer_does():
+    """On 18 batches, 4 per update: 10 updates, the last of each epoch the mean of its 2 batches, not half of it."""
+    trainer = trainer_updates(18, 2, 4, 0.5)
+    reference = ex05.reference_updates(18, 2, 4, clip=0.5)
+    assert len(trainer) == len(reference) == 10
+    assert ex05._learning_rates(trainer) == ex05._learning_rates(reference)
+    assert ex05._gradient_gap(trainer, reference) < 1e-5
+    assert ex05._gradient_gap(trainer, ex05.reference_updates(18, 2, 4, clip=0.5, short_group="accelerate")) > 0.5
+
+
+def test_5_3_the_short_groups_are_what_the_loops_do():
+    """A plain Accelerate loop divides the last 2 batches by 4; an unprepared loader lets updates straddle epochs."""
+    runs = {"accelerate": make_loop(**PLAIN_ACCELERATE), "straddled": make_loop(**PLAIN_ACCELERATE, prepare_loader=False),
+            "carried": hand_rolled_loop(), "mean": make_loop(**TRAINER_LIKE)}
+    for short_group, loop in runs.items():
+        updates, error = ex05._run_learner_loop(loop, 18, 2, 4)
+        assert error is None, error
+        reference = ex05.reference_updates(18, 2, 4, clip=0.5, short_group=short_group)
+        assert ex05._gradient_gap(updates, reference) < 1e-5, short_group
+    with pytest.raises(ValueError, match="short_group must be one of"):
+        ex05.reference_updates(18, 2, 4, short_group="dropped")
 
 
 def test_5_3_the_trainer_like_loop_passes():
     feedback = ex05.check_trainer_loop(make_loop(**TRAINER_LIKE))
-    assert feedback and "8 updates of 4 batches each over 2 epochs" in feedback.message
+    assert feedback and "10 updates, 5 per epoch: 4 updates of 4 batches and a last one of the 2 left" in feedback.message
+
+
+def test_5_3_the_notebook_solution_passes_and_holds_for_any_loader():
+    fit_like_trainer = notebook_solution("fit_like_trainer")
+    assert ex05.check_trainer_loop(fit_like_trainer)
+    for batches in (16, 17, 21):
+        updates, error = ex05._run_learner_loop(fit_like_trainer, batches, 2, 4)
+        assert error is None and ex05._gradient_gap(updates, ex05.reference_updates(batches, 2, 4, clip=0.5)) < 1e-5
+
+
+def test_5_2_the_notebook_solution_passes():
+    assert ex05.check_accumulating_loop(notebook_solution("fit"))
+
+
+def test_5_3_a_plain_accelerate_loop_is_told_about_the_last_update():
+    """5.2's loop with the three numbers changed: right on 16 batches, half the last update's gradient on 18."""
+    assert_steps(ex05.check_trainer_loop, make_loop(**PLAIN_ACCELERATE),
+                 "from the 2 batches left, it applied half their mean gradient",
+                 "how many batches the current update has", "accelerator.backward(loss * 4 / in_update)")
+    assert ex05.check_trainer_loop(make_loop(**PLAIN_ACCELERATE, backward="halved")).message.count("half their mean")
+
+
+@pytest.mark.parametrize("loop, message_part, nudge_part, next_part", [
+    (hand_rolled_loop(), "no update for the 2 batches left at the end of each epoch",
+     "An update every 4 batches, counted by hand, misses the end of the epoch", "update also when `i + 1 == len(loader)`"),
+    (hand_rolled_loop(count="run"), "ran on from one epoch into the next", "What tells your loop that an epoch has ended",
+     "Give prepare the loader too"),
+    (make_loop(**PLAIN_ACCELERATE, prepare_loader=False), "ran on from one epoch into the next",
+     "only from a dataloader that went through prepare", "count each epoch's batches from 0"),
+    (hand_rolled_loop(epochs=1), "the Trainer makes 10 over 2 epochs of 18 batches", "one more for the batches left",
+     "loop `for epoch in range(2):`"),
+])
+def test_5_3_loops_that_miss_the_end_of_the_epoch(loop, message_part, nudge_part, next_part):
+    assert_steps(ex05.check_trainer_loop, loop, message_part, nudge_part, next_part)
 
 
 @pytest.mark.parametrize("changes, message_part, nudge_part, next_part", [
@@ -167,26 +298,44 @@ def test_5_3_the_trainer_like_loop_passes():
      "Accelerate has a flag that says so", "Clip only `if accelerator.sync_gradients:`"),
     (dict(backward="loss"), "added, not averaged (loss.backward()", "what does it do when gradients accumulate?",
      "it divides the loss by the accumulation steps"),
-    (dict(accumulation=2), "2 batches per update: gradient_accumulation_steps=2", "epochs × batches ÷ accumulation",
+    (dict(accumulation=2), "2 batches per update: gradient_accumulation_steps=2", "one more for the batches left",
      "loop `for epoch in range(2):`"),
-    (dict(accumulation=1), "one update per batch: nothing was accumulated", "epochs × batches ÷ accumulation", None),
-    (dict(epochs=1), "one epoch only: num_train_epochs=2", "epochs × batches ÷ accumulation", None),
+    (dict(accumulation=1), "One update per batch: nothing was accumulated", "one more for the batches left", None),
+    (dict(epochs=1), "One epoch only: num_train_epochs=2", "one more for the batches left", None),
+    (dict(accumulation=2, epochs=1), "One epoch only, and 2 batches per update", "one more for the batches left", None),
     (dict(prepare_scheduler=False), "one scheduler step per update", "the prepared scheduler skips the turns", None),
-    (dict(step_scheduler=False), "stayed at 0.2 for all 8 updates: the schedule never stepped",
+    (dict(step_scheduler=False), "stayed at 0.2 for all 10 updates: the schedule never stepped",
      "Step the scheduler in the loop", None),
-    (dict(loss_factor=0.5), "the gradients are not", "Check, in this order", None),
-    (dict(fail=True), "Your function raised ZeroDivisionError", "Start from the loop of 5.2", None),
+    (dict(loss_factor=0.25), "the gradients are not", "then the last update of each epoch", None),
+    (dict(fail=True), "Your function raised ZeroDivisionError", "make it work for any length of loader", None),
 ])
-def test_5_3_typical_mistakes(changes, message_part, nudge_part, next_part):
-    assert_steps(ex05.check_trainer_loop, make_loop(**{**TRAINER_LIKE, **changes}), message_part, nudge_part, next_part)
+@pytest.mark.parametrize("last_update", ["trainer", "plain accelerate"])
+def test_5_3_typical_mistakes(changes, message_part, nudge_part, next_part, last_update):
+    """Each mistake has its own message, whether or not the loop already gets the last update of an epoch right."""
+    base = TRAINER_LIKE if last_update == "trainer" else PLAIN_ACCELERATE
+    assert_steps(ex05.check_trainer_loop, make_loop(**{**base, **changes}), message_part, nudge_part, next_part)
 
 
 def test_5_3_the_mistakes_are_far_apart():
     """Each wrong loop's updates differ from the right one's, and from each other's, by far more than the tolerance."""
-    runs = [ex05.reference_updates(16, 2, 4, **{"clip": 0.5, **switches}) for switches in
-            (dict(), dict(clip=None), dict(clip=1.0), dict(clip_every_batch=True), dict(loss_divisor=1))]
+    mistakes = (dict(), dict(clip=None), dict(clip=1.0), dict(clip_every_batch=True), dict(loss_divisor=1))
+    runs = [ex05.reference_updates(18, 2, 4, **{"clip": 0.5, **switches, "short_group": short_group})
+            for switches in mistakes for short_group in ("mean", "accelerate")
+            if not (short_group == "accelerate" and "loss_divisor" in switches)]  # loss.backward(): no division at all
     for one, other in itertools.combinations(runs, 2):
         assert ex05._gradient_gap(one, other) > 4 * ex05.TOLERANCE
+    straddled = ex05.reference_updates(18, 2, 4, clip=0.5, short_group="straddled")
+    one_epoch_by_two = ex05.reference_updates(18, 1, 2, clip=0.5)
+    assert len(straddled) == len(one_epoch_by_two) == 9  # the same count: only the gradients tell them apart
+    assert ex05._gradient_gap(straddled, one_epoch_by_two) > 4 * ex05.TOLERANCE
+
+
+def test_5_3_the_last_update_of_an_epoch_is_not_hidden_by_clipping():
+    """The last, short update's gradient stays under the clipping threshold, the others go over it."""
+    unclipped = ex05.reference_updates(18, 2, 4)
+    norms = [float(gradient.norm()) for _, gradient in unclipped]
+    last = {4, 9}
+    assert all(norms[k] < 0.5 for k in last) and all(norms[k] > 0.5 for k in range(10) if k not in last), norms
 
 
 def test_5_3_answers_of_the_wrong_kind():

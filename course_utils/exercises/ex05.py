@@ -106,7 +106,8 @@ def check_shard_prediction(prediction: object) -> Verdict:
 
 LR = 0.2  # plain SGD, so that a gradient twice too big makes an update twice too long
 TRUE_WEIGHTS, TRUE_BIAS, NOISE = (2.0, -1.0, 0.5, 3.0), 1.0, 2.0
-START_FRACTION = 0.9  # the model starts at 90 % of the true weights: gradients near 5.3's clipping threshold
+START_FRACTION = 0.9  # the model starts at 90 % of the true weights: 5.3's updates of 4 batches get clipped
+QUIET = 0.1  # the scale of the short last update's batches (tiny_training)
 
 
 @functools.cache
@@ -153,12 +154,21 @@ def _recording_sgd_class() -> type:
 
 
 def tiny_training(batches: int, epochs: int, accumulation: int):
-    """A fresh tiny model, a recording SGD, a linear schedule sized for the run, and a DataLoader of `batches`."""
+    """A fresh tiny model, a recording SGD, a linear schedule sized for the run, and a DataLoader of `batches`.
+
+    When `batches` does not divide by `accumulation`, the batches left at the end of the loader (the last, short
+    update of an epoch) are quiet: inputs and noise scaled by QUIET, so that their gradient stays well under 5.3's
+    clipping threshold and clipping cannot hide how the loop scaled it (the other updates are clipped).
+    """
     import torch
 
     generator = torch.Generator().manual_seed(5)
     inputs = torch.randn(batches * 8, 4, generator=generator)
-    labels = inputs @ torch.tensor(TRUE_WEIGHTS) + TRUE_BIAS + NOISE * torch.randn(batches * 8, generator=generator)
+    noise = NOISE * torch.randn(batches * 8, generator=generator)
+    if quiet := batches % accumulation:
+        inputs[-quiet * 8:] *= QUIET
+        noise[-quiet * 8:] *= QUIET
+    labels = inputs @ torch.tensor(TRUE_WEIGHTS) + TRUE_BIAS + noise
     data = [{"inputs": x, "labels": y} for x, y in zip(inputs, labels)]
     model = _tiny_regressor_class()()
     optimizer = _recording_sgd_class()(model.parameters(), lr=LR)
@@ -167,31 +177,54 @@ def tiny_training(batches: int, epochs: int, accumulation: int):
     return model, optimizer, scheduler, torch.utils.data.DataLoader(data, batch_size=8)
 
 
+SHORT_GROUPS = ("mean", "accelerate", "carried", "straddled")
+
+
 def reference_updates(batches: int, epochs: int, accumulation: int, clip: float | None = None,
                       clip_every_batch: bool = False, loss_divisor: int | None = None,
-                      schedule_every_batch: bool = False) -> list[tuple[float, object]]:
+                      schedule_every_batch: bool = False, short_group: str = "mean") -> list[tuple[float, object]]:
     """Plain PyTorch, no Accelerate: the (learning rate, gradient) of each update the loop should make.
 
-    The defaults are the right loop; the other arguments switch on one typical mistake each.
+    The defaults are the right loop (the Trainer's); the other arguments switch on one typical mistake each.
+    `short_group` says what becomes of the batches left at the end of an epoch when `batches` does not divide by
+    `accumulation` (18 batches, 4 per update: 2 left):
+    "mean": one more update, from their mean gradient (the Trainer divides the loss by the batches the group has);
+    "accelerate": one more update, their loss divided by `accumulation` like every other (a plain Accelerate loop:
+    accelerator.backward always divides by gradient_accumulation_steps, so 2 of 4 give half their mean);
+    "carried": no update; their gradients stay and join the next epoch's first update, and the last epoch's are
+    never used (a hand-rolled `if (step + 1) % accumulation == 0:` loop);
+    "straddled": the count runs on across epochs, so groups straddle the end of an epoch (an Accelerate loop over a
+    dataloader that was not prepared: nothing tells it where the epoch ends).
     """
+    if short_group not in SHORT_GROUPS:
+        raise ValueError(f"short_group must be one of {', '.join(SHORT_GROUPS)}, not {short_group!r}")
     model, optimizer, scheduler, loader = tiny_training(batches, epochs, accumulation)
-    divisor = accumulation if loss_divisor is None else loss_divisor
     with warnings.catch_warnings():  # a scheduler stepped before the optimizer (a mistake on purpose) warns
         warnings.simplefilter("ignore")
-        _reference_loop(model, optimizer, scheduler, loader, epochs, accumulation, divisor, clip, clip_every_batch,
-                        schedule_every_batch)
+        _reference_loop(model, optimizer, scheduler, loader, epochs, accumulation, loss_divisor, clip,
+                        clip_every_batch, schedule_every_batch, short_group)
     return optimizer.updates
 
 
-def _reference_loop(model, optimizer, scheduler, loader, epochs, accumulation, divisor, clip, clip_every_batch,
-                    schedule_every_batch) -> None:
+def _reference_loop(model, optimizer, scheduler, loader, epochs, accumulation, loss_divisor, clip, clip_every_batch,
+                    schedule_every_batch, short_group) -> None:
     """The loop of reference_updates: accumulate by hand, clip, step the optimizer and the schedule."""
     import torch
 
+    batches, seen = len(loader), 0
     for _ in range(epochs):
         for i, batch in enumerate(loader):
+            seen += 1
+            group_start = i - i % accumulation
+            in_group = min(accumulation, batches - group_start)  # the batches of this update: fewer at the end
+            divisor = loss_divisor or (in_group if short_group == "mean" else accumulation)
             (model(**batch).loss / divisor).backward()
-            sync = (i + 1) % accumulation == 0 or i == len(loader) - 1
+            if short_group == "straddled":
+                sync = seen % accumulation == 0
+            elif short_group == "carried":
+                sync = (i + 1) % accumulation == 0
+            else:
+                sync = (i + 1) % accumulation == 0 or i == batches - 1
             if clip is not None and (sync or clip_every_batch):
                 torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
             if sync:
@@ -309,12 +342,31 @@ def check_accumulating_loop(fit: object) -> Verdict:
 
 # ---------------------------------------------------------------- 5.3 (apply): the Trainer's settings, by hand
 
-BATCHES_5_3, EPOCHS_5_3, ACCUMULATION_5_3, MAX_NORM_5_3 = 16, 2, 4, 0.5
+BATCHES_5_3, EPOCHS_5_3, ACCUMULATION_5_3, MAX_NORM_5_3 = 18, 2, 4, 0.5
+LEFT_5_3 = BATCHES_5_3 % ACCUMULATION_5_3  # the batches left at the end of each epoch: 2
+PER_EPOCH_5_3 = math.ceil(BATCHES_5_3 / ACCUMULATION_5_3)  # 5 updates per epoch: four of 4 batches, one of 2
+SHAPE_5_3 = (f"{PER_EPOCH_5_3} per epoch: {BATCHES_5_3 // ACCUMULATION_5_3} updates of {ACCUMULATION_5_3} batches "
+             f"and a last one of the {LEFT_5_3} left at the end of the loader")
+RECIPE_LAST_5_3 = (f"Work out how many batches the current update has: {ACCUMULATION_5_3}, or the ones left at the end "
+                   f"of the loader, `in_update = min({ACCUMULATION_5_3}, len(loader) - i // {ACCUMULATION_5_3} * "
+                   f"{ACCUMULATION_5_3})` for batch i of the epoch; then call accelerator.backward(loss * "
+                   f"{ACCUMULATION_5_3} / in_update): backward divides by {ACCUMULATION_5_3}, so the update's gradient "
+                   "is the mean of its own batches.")
+
+
+def _matches(updates: list, **switches) -> bool:
+    """Whether the learner's updates are those of the reference loop with `switches` (5.3's settings otherwise)."""
+    reference = reference_updates(BATCHES_5_3, EPOCHS_5_3, ACCUMULATION_5_3, **{"clip": MAX_NORM_5_3, **switches})
+    return _gradient_gap(updates, reference) <= TOLERANCE
 
 
 @exercise("5.3")
 def check_trainer_loop(fit_like_trainer: object) -> Verdict:
-    """Notebook 05, Exercise 5.3: a loop doing what the Trainer does with 4 batches per update, clipping at 0.5, 2 epochs."""
+    """Notebook 05, Exercise 5.3: what the Trainer does with 4 batches per update, clipping at 0.5, 2 epochs.
+
+    The loader has 18 batches, not a multiple of 4: each epoch ends with an update of the 2 batches left, from
+    their mean gradient (the Trainer divides their loss by 2, a plain Accelerate loop by 4).
+    """
     if (problem := answer_problem(fit_like_trainer, "Write fit_like_trainer(model, optimizer, scheduler, loader) and "
                                                     "assign the function itself: answer_5_3 = fit_like_trainer.",
                                   kind=Callable)) is not None:
@@ -322,24 +374,46 @@ def check_trainer_loop(fit_like_trainer: object) -> Verdict:
     updates, error = _run_learner_loop(fit_like_trainer, BATCHES_5_3, EPOCHS_5_3, ACCUMULATION_5_3)
     if error is not None:
         return not_yet(f"Your function raised {error}",
-                       "Start from the loop of 5.2 (or your fix of Exercise 5.2) and keep the signature "
-                       "fit_like_trainer(model, optimizer, scheduler, loader).")
+                       "Start from the loop of 5.2 (or your fix of Exercise 5.2), keep the signature "
+                       "fit_like_trainer(model, optimizer, scheduler, loader), and make it work for any length of "
+                       "loader.")
     expected = reference_updates(BATCHES_5_3, EPOCHS_5_3, ACCUMULATION_5_3, clip=MAX_NORM_5_3)
-    per_epoch = BATCHES_5_3 // ACCUMULATION_5_3
     if len(updates) != len(expected):
+        made = (f"Your function updated the weights {len(updates)} times; the Trainer makes {len(expected)} over "
+                f"{EPOCHS_5_3} epochs of {BATCHES_5_3} batches, {SHAPE_5_3}.")
+        if len(updates) == EPOCHS_5_3 * (BATCHES_5_3 // ACCUMULATION_5_3):
+            return not_yet(f"{made} Your loop made no update for the {LEFT_5_3} batches left at the end of each epoch: "
+                           "their gradients went into the next epoch's first update, or were lost. The Trainer forces "
+                           "an update at the end of the epoch, and so does `accelerator.accumulate` on a prepared "
+                           "loader: it sets sync_gradients on the loader's last batch too.",
+                           f"An update every {ACCUMULATION_5_3} batches, counted by hand, misses the end of the epoch. "
+                           "Section 5.2's bullet on `accelerator.accumulate` says when, besides every "
+                           f"{ACCUMULATION_5_3}th batch, an update is due.",
+                           "Let Accelerate decide: inside `with accelerator.accumulate(model):`, on the prepared loader, "
+                           "call optimizer.step(), scheduler.step() and optimizer.zero_grad() on every batch (the "
+                           "prepared ones skip the batches that only accumulate). By hand: update also when "
+                           "`i + 1 == len(loader)`.")
+        if len(updates) == EPOCHS_5_3 * BATCHES_5_3 // ACCUMULATION_5_3 and _matches(updates, short_group="straddled"):
+            return not_yet(f"{made} Your count of batches ran on from one epoch into the next, so one update took "
+                           f"the last {LEFT_5_3} batches of epoch 1 with the first ones of epoch 2. The Trainer ends "
+                           f"each epoch with an update of the {LEFT_5_3} batches left, and counts afresh.",
+                           "What tells your loop that an epoch has ended? `accelerator.accumulate` knows it only from "
+                           "a dataloader that went through prepare.",
+                           "Give prepare the loader too and loop over the one it returns: model, optimizer, scheduler, "
+                           "loader = accelerator.prepare(model, optimizer, scheduler, loader). Counting by hand, count "
+                           "each epoch's batches from 0 (`for i, batch in enumerate(loader)`).")
         counts = {
             EPOCHS_5_3 * BATCHES_5_3 // 2: "2 batches per update: gradient_accumulation_steps=2, as in 5.2, not 4.",
-            EPOCHS_5_3 * BATCHES_5_3: "one update per batch: nothing was accumulated.",
-            per_epoch: "one epoch only: num_train_epochs=2 means two passes over the loader.",
-            BATCHES_5_3 // 2: "one epoch only, and 2 batches per update instead of 4.",
+            EPOCHS_5_3 * BATCHES_5_3: "One update per batch: nothing was accumulated.",
+            PER_EPOCH_5_3: "One epoch only: num_train_epochs=2 means two passes over the loader.",
+            BATCHES_5_3 // 2: "One epoch only, and 2 batches per update instead of 4.",
         }
-        return not_yet(f"Your function updated the weights {len(updates)} times; {EPOCHS_5_3} epochs of {BATCHES_5_3} "
-                       f"batches with {ACCUMULATION_5_3} per update make {len(expected)} updates. "
-                       f"{counts.get(len(updates), '')}".strip(),
-                       "Count the updates the three settings ask for: epochs × batches ÷ accumulation steps.",
-                       "Make Accelerator(gradient_accumulation_steps=4), wrap each batch in `with "
-                       "accelerator.accumulate(model):`, and loop `for epoch in range(2):` around the pass over the "
-                       "prepared loader.")
+        return not_yet(f"{made} {counts.get(len(updates), '')}".strip(),
+                       f"Count the updates the three settings ask for: each epoch, one per {ACCUMULATION_5_3} batches "
+                       "and one more for the batches left at its end, times the epochs.",
+                       f"Make Accelerator(gradient_accumulation_steps={ACCUMULATION_5_3}), wrap each batch in `with "
+                       f"accelerator.accumulate(model):`, and loop `for epoch in range({EPOCHS_5_3}):` around the pass "
+                       "over the prepared loader.")
     rates, expected_rates = _learning_rates(updates), _learning_rates(expected)
     if rates != expected_rates:
         if len(set(rates)) == 1:
@@ -351,38 +425,52 @@ def check_trainer_loop(fit_like_trainer: object) -> Verdict:
                        "Prepare the scheduler with the other objects and call scheduler.step() once per loop turn: "
                        "the prepared scheduler skips the turns that only accumulate.")
     if _gradient_gap(updates, expected) <= TOLERANCE:
-        return passed(f"{len(updates)} updates of {ACCUMULATION_5_3} batches each over {EPOCHS_5_3} epochs, every "
-                      f"accumulated gradient clipped to norm {MAX_NORM_5_3} just before its update: what the Trainer "
-                      "does with these arguments.")
+        return passed(f"{len(updates)} updates, {SHAPE_5_3}, each from the mean gradient of its own batches, clipped "
+                      f"to norm {MAX_NORM_5_3} just before it, the schedule stepped once per update: what the Trainer "
+                      "does with these arguments, also at the end of each epoch.")
+    if _matches(updates, short_group="accelerate"):
+        return not_yet(f"Your {len(updates)} updates come at the right batches with the right learning rates, and "
+                       f"your updates of {ACCUMULATION_5_3} batches are the Trainer's. The last one of each epoch is "
+                       f"not: from the {LEFT_5_3} batches left, it applied half their mean gradient. "
+                       f"accelerator.backward divides every loss by gradient_accumulation_steps ({ACCUMULATION_5_3}), "
+                       f"also when the end of the loader forces an update after {LEFT_5_3} batches, so their "
+                       f"gradients add up to {LEFT_5_3}/{ACCUMULATION_5_3} of their mean. The Trainer divides the "
+                       f"loss by the batches the update really has, {LEFT_5_3}: every update is a mean.",
+                       "Your loop must know how many batches the current update has: "
+                       f"{ACCUMULATION_5_3}, except at the end of the loader. Then give accelerator.backward a loss "
+                       "whose gradients add up to their mean (5.2's bullet on accelerator.backward says what it "
+                       "divides by).",
+                       RECIPE_LAST_5_3)
     mistakes = [
         (dict(clip=None), "No update used a clipped gradient: either nothing was clipped, or the clipping came after "
-                         "optimizer.step(), which is too late. max_grad_norm=0.5 clips the norm of each update's gradient "
-                         "to 0.5 just before the update.",
+                         f"optimizer.step(), which is too late. max_grad_norm={MAX_NORM_5_3} clips the norm of each "
+                         f"update's gradient to {MAX_NORM_5_3} just before the update.",
          "What does max_grad_norm do, and which line of 5.2's loop does it (section 5.8's table)?",
-         "Inside the accumulate block, after accelerator.backward(loss): `if accelerator.sync_gradients: "
-         "accelerator.clip_grad_norm_(model.parameters(), 0.5)`."),
+         "Inside the accumulate block, after accelerator.backward(...): `if accelerator.sync_gradients: "
+         f"accelerator.clip_grad_norm_(model.parameters(), {MAX_NORM_5_3})`."),
         (dict(clip=1.0), "The gradients were clipped at norm 1.0, the Trainer's default and 5.2's value; these "
-                         "arguments ask for 0.5.",
+                         f"arguments ask for {MAX_NORM_5_3}.",
          "Which number in the clipping call is max_grad_norm?"),
-        (dict(clip=MAX_NORM_5_3, clip_every_batch=True),
+        (dict(clip_every_batch=True),
          "The gradients were clipped on every batch, while they were still being accumulated: clipping a partial "
          "sum changes what the next batches add to.",
          "When is the accumulated gradient complete? Accelerate has a flag that says so.",
          "Clip only `if accelerator.sync_gradients:`, the batch that completes an update."),
-        (dict(clip=MAX_NORM_5_3, loss_divisor=1),
-         "The 4 batches' gradients were added, not averaged (loss.backward() instead of accelerator.backward(loss)): "
-         "clipping hides it while gradients are large, but not once they fall under 0.5.",
+        (dict(loss_divisor=1),
+         f"The batches' gradients were added, not averaged (loss.backward() instead of accelerator.backward(...)): "
+         f"clipping to {MAX_NORM_5_3} hides it on the updates whose gradient is large, not on the last, smaller "
+         "update of each epoch.",
          "Which line replaces loss.backward(), and what does it do when gradients accumulate?",
-         "Call accelerator.backward(loss): it divides the loss by the accumulation steps."),
+         "Call accelerator.backward(...) on the loss: it divides the loss by the accumulation steps."),
     ]
-    for switches, message, *hints in mistakes:
-        candidate = reference_updates(BATCHES_5_3, EPOCHS_5_3, ACCUMULATION_5_3, **{"clip": MAX_NORM_5_3, **switches})
-        if _gradient_gap(updates, candidate) <= TOLERANCE:
+    for switches, message, *hints in mistakes:  # each with the Trainer's last update, or with a plain Accelerate one
+        if _matches(updates, **switches) or _matches(updates, short_group="accelerate", **switches):
             return not_yet(message, *hints)
     return not_yet("Your updates apply other gradients than the Trainer would: the number of updates and the learning "
                    "rates are right, the gradients are not.",
-                   "Check, in this order: accelerator.backward(loss), clipping at 0.5, clipping only when "
-                   "accelerator.sync_gradients is true.")
+                   "Check, in this order: accelerator.backward(...) on the loss, clipping at 0.5 only when "
+                   "accelerator.sync_gradients is true, then the last update of each epoch (the mean of its own "
+                   "batches).")
 
 
 # ---------------------------------------------------------------- 5.4 (apply): a launch without editing the script
