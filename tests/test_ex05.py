@@ -343,66 +343,217 @@ def test_5_3_answers_of_the_wrong_kind():
     assert not feedback and "still None" in feedback.message and "answer_5_3 = fit_like_trainer" in feedback.hint
 
 
-# ---------------------------------------------------------------- 5.4 (apply): a launch without editing the script
+# ---------------------------------------------------------------- 5.4 (apply): machine 1's command, two CPU machines
+
+TORCHRUN_5_4 = "ACCELERATE_USE_CPU=yes torchrun --nnodes 2 --nproc_per_node 2 --node_rank 1 --master_addr 10.0.0.1"
+ACCELERATE_5_4 = ("ACCELERATE_USE_CPU=yes accelerate launch --multi_gpu --num_machines 2 --num_processes 4 "
+                  "--machine_rank 1 --main_process_ip 10.0.0.1")
+SOLUTION_5_4 = f"{TORCHRUN_5_4} --master_port 29500 train.py"
+RECIPE_PART_5_4 = "On machine 1: ACCELERATE_USE_CPU=yes torchrun --nnodes 2 --nproc_per_node 2 --node_rank 1"
+
+
+def with_flag(command, old, new):
+    """A command with one flag (and its value) replaced, or removed when new is empty."""
+    assert old in command, (old, command)
+    return " ".join(command.replace(old, new).split())
+
+
+@pytest.mark.parametrize("command, message_part", [
+    (SOLUTION_5_4, "(port 29500)"),
+    (f"{TORCHRUN_5_4} train.py", "(port 29500, the default)"),
+    ("ACCELERATE_USE_CPU=true torchrun --nnodes=2:2 --nproc-per-node=2 --node-rank=1 --master-addr=10.0.0.1 "
+     "--master-port=29511 train.py --epochs 3", "(port 29511)"),
+    ("env ACCELERATE_USE_CPU=1 python -m torch.distributed.run --nnodes 2 --nproc_per_node 2 --node_rank 1 "
+     "--master_addr 10.0.0.1 --master_port 29500 train.py", "(port 29500)"),
+    (f"export ACCELERATE_USE_CPU=yes; {SOLUTION_5_4.removeprefix('ACCELERATE_USE_CPU=yes ')}", "(port 29500)"),
+    ("ACCELERATE_USE_CPU=yes torchrun --nnodes 2 --nproc_per_node 2 --node_rank 1 --rdzv_endpoint 10.0.0.1:29500 "
+     "train.py", "(port 29500)"),
+    ("PET_NNODES=2 PET_NODE_RANK=1 ACCELERATE_USE_CPU=yes torchrun --nproc_per_node 2 --master_addr 10.0.0.1 train.py",
+     "(port 29500, the default)"),
+])
+def test_5_4_torchrun_on_machine_1_passes(command, message_part):
+    feedback = ex05.check_launch_command(command)
+    assert feedback and "as node 1 of 2 and meets machine 0 at 10.0.0.1" in feedback.message
+    assert message_part in feedback.message and "Machine 0 types the same command with --node_rank 0" in feedback.message
 
 
 @pytest.mark.parametrize("command", [
-    "ACCELERATE_USE_CPU=yes torchrun --nproc_per_node 4 train.py",
-    "ACCELERATE_USE_CPU=true torchrun --standalone --nproc-per-node=4 train.py",
-    "env ACCELERATE_USE_CPU=1 python -m torch.distributed.run --nproc_per_node 4 train.py",
-    "export ACCELERATE_USE_CPU=yes; torchrun --nproc_per_node 4 train.py",
-    "OMP_NUM_THREADS=1 ACCELERATE_USE_CPU=yes torchrun --nnodes 1 --nproc_per_node 4 train.py --epochs 3",
+    "ACCELERATE_USE_CPU=yes torchrun --nnodes 2 --nproc_per_node 2 --rdzv_backend c10d --rdzv_endpoint 10.0.0.1:29400 "
+    "train.py",
+    "ACCELERATE_USE_CPU=yes torchrun --nnodes 2 --nproc_per_node 2 --rdzv-backend=c10d --rdzv-endpoint=10.0.0.1 "
+    "--rdzv-id=job5 train.py",
 ])
-def test_5_4_torchrun_with_the_variable_passes(command):
+def test_5_4_torchrun_with_a_c10d_rendezvous_passes(command):
     feedback = ex05.check_launch_command(command)
-    assert feedback and "the script unchanged" in feedback.message
+    assert feedback and "numbers the machines in the order they arrive" in feedback.message
+    assert "(port 29400)" in feedback.message  # c10d's own default port when the endpoint names none
 
 
-def test_5_4_multi_gpu_with_the_variable_passes_as_a_workaround():
-    feedback = ex05.check_launch_command("ACCELERATE_USE_CPU=yes accelerate launch --multi_gpu --num_processes 4 train.py")
-    assert feedback and "stays a workaround" in feedback.message and "--mpirun_hostfile" in feedback.message
+@pytest.mark.parametrize("command", [f"{ACCELERATE_5_4} train.py",
+                                     f"{ACCELERATE_5_4} --main_process_port 29501 --same_network train.py"])
+def test_5_4_accelerate_launch_multi_gpu_with_the_variable_passes_as_a_workaround(command):
+    feedback = ex05.check_launch_command(command)
+    assert feedback and "--nproc_per_node 4 // 2 = 2 and node rank 1" in feedback.message
+    assert "--multi_gpu on CPUs stays a workaround" in feedback.message
 
 
-@pytest.mark.parametrize("command, message_part, nudge_part, next_part", [
-    ("torchrun --nproc_per_node 4 train.py", "trains alone: the trap of 5.5, four times",
-     "Section 5.5 names an environment variable", "ACCELERATE_USE_CPU=yes torchrun --nproc_per_node 4 train.py"),
-    ("accelerate launch --multi_gpu --num_processes 4 train.py",
-     "only because that script hard-codes cpu=True, a workaround", "Section 5.5 names an environment variable",
-     "documented route to several CPU processes is MPI (`accelerate config`, multi-CPU, then `accelerate launch "
-     "--mpirun_hostfile`)"),
-    ("accelerate launch --cpu --num_processes 4 train.py", "--cpu sends accelerate launch down its one-process path",
-     "without a workaround?", "torchrun starts the 4 processes"),
-    ("ACCELERATE_USE_CPU=yes accelerate launch --num_processes 4 train.py", "without --multi_gpu, on a machine with no GPU",
-     "without a workaround?", "torchrun starts the 4 processes"),
-    ("python train.py", "starts one process; nothing sets RANK", "tell each one its rank", "torchrun starts the 4"),
-    ("ACCELERATE_USE_CPU=yes torchrun --nproc_per_node 2 train.py", "That starts 2 processes, not 4",
-     "The task asks for 4 processes", None),
-    ("ACCELERATE_USE_CPU=yes torchrun --nproc_per_node auto train.py", "one process per CPU core", "Give the number", None),
-    ("ACCELERATE_USE_CPU=yes torchrun --nproc_per_node gpu train.py", "it has no GPU to count", "Give the number", None),
-    ("ACCELERATE_USE_CPU=yes torchrun --nnodes 4 train.py", "the count of machines, not of processes",
-     "which option counts those?", None),
-    ("ACCELERATE_USE_CPU=yes torchrun train.py --nproc_per_node 4", "comes after train.py, so it goes to the script",
-     "options come before the script's name", None),
-    ("ACCELERATE_USE_CPU=cpu torchrun --nproc_per_node 4 train.py", "raises ValueError for anything else",
+def notebook_answer_5_4():
+    """The answer the solution cell of Exercise 5.4 sets (it must pass its own assert)."""
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    cell = next(c for c in nb.cells if "solution" in c.metadata.get("tags", []) and "answer_5_4 =" in c.source)
+    namespace = {"check_launch_command": ex05.check_launch_command}
+    exec(compile(cell.source, "solution", "exec"), namespace)
+    return namespace["answer_5_4"]
+
+
+def test_5_4_the_notebook_solution_passes():
+    answer = notebook_answer_5_4()
+    assert "torchrun" in answer and "--node_rank 1" in answer and ex05.check_launch_command(answer)
+
+
+def test_5_4_the_check_ignores_this_process_torchrun_variables(monkeypatch):
+    """torchrun's parser takes defaults from PET_* variables: only the command's count, not the notebook's."""
+    monkeypatch.setenv("PET_NNODES", "2")
+    monkeypatch.setenv("PET_NODE_RANK", "1")
+    feedback = ex05.check_launch_command("ACCELERATE_USE_CPU=yes torchrun --nproc_per_node 2 --master_addr 10.0.0.1 "
+                                         "train.py")
+    assert not feedback and "Without --nnodes, torchrun makes a run of this machine alone" in feedback.message
+    import os
+    assert os.environ["PET_NNODES"] == "2" and os.environ["PET_NODE_RANK"] == "1"
+
+
+MISTAKES_5_4 = [  # (command, a phrase only its message has, the nudge's phrase, the next hint's phrase or None)
+    # the task's typical mistakes
+    (f"{TORCHRUN_5_4.replace('10.0.0.1', '10.0.0.2')} --master_port 29500 train.py",
+     "only node 0 hosts the meeting point", "the address of which machine",
+     "--master_addr 10.0.0.1: machine 0's address"),
+    (f"{ACCELERATE_5_4.replace('10.0.0.1', '10.0.0.2')} train.py", "only node 0 hosts the meeting point",
+     "the address of which machine", "--main_process_ip 10.0.0.1: machine 0's address"),
+    (with_flag(SOLUTION_5_4, "--node_rank 1", "--node_rank 0"), "--node_rank 0 (its default when not given) is machine 0",
+     "Which flag says which machine this is, and which machine", "--node_rank 1: machine 1's command differs"),
+    (with_flag(SOLUTION_5_4, "--node_rank 1", ""), "--node_rank 0 (its default when not given) is machine 0",
+     "Which flag says which machine this is, and which machine", "--node_rank 1: machine 1's command differs"),
+    (with_flag(f"{ACCELERATE_5_4} train.py", "--machine_rank 1", "--machine_rank 0"), "--machine_rank 0 is machine 0",
+     "Which flag says which machine this is, and which machine", "--machine_rank 1: machine 1's command differs"),
+    (with_flag(SOLUTION_5_4, "--nproc_per_node 2", "--nproc_per_node 4"),
+     "--nproc_per_node counts the processes of one machine: 4 starts 4 on machine 1 alone",
+     "which launcher counts the processes of one machine", "--nproc_per_node 2: this machine's share"),
+    (with_flag(f"{ACCELERATE_5_4} train.py", "--num_processes 4", "--num_processes 2"),
+     "--num_processes counts the processes of all machines: 2 makes 2 // 2 = 1 per machine",
+     "which launcher counts the processes of one machine", "--num_processes 4: both machines' processes"),
+    ("ACCELERATE_USE_CPU=yes torchrun --standalone --nnodes 2 --nproc_per_node 2 --node_rank 1 train.py",
+     "--standalone makes torchrun its own meeting point", "--standalone is for one machine", "Drop --standalone"),
+    (SOLUTION_5_4.removeprefix("ACCELERATE_USE_CPU=yes "), "trains alone: the trap of 5.5, 4 times",
+     "Section 5.5 names an environment variable", "torchrun passes your environment on to each process"),
+    (f"{ACCELERATE_5_4.removeprefix('ACCELERATE_USE_CPU=yes ')} train.py", "--multi_gpu would hand the start to "
+     "torchrun's launcher, but nothing in it says CPU", "Section 5.5 names an environment variable",
+     "prepare_multi_gpu_env sets no ACCELERATE_USE_CPU"),
+    (with_flag(f"{ACCELERATE_5_4} train.py", "--multi_gpu", "--cpu"), "--cpu sends accelerate launch down its "
+     "one-process path", "without a workaround?", RECIPE_PART_5_4),
+    (with_flag(f"{ACCELERATE_5_4} train.py", "--multi_gpu", ""), "so even your ACCELERATE_USE_CPU=yes would reach the "
+     "script as False", "which flag would accelerate launch need", RECIPE_PART_5_4),
+    ("mpirun -n 4 -H 10.0.0.1:2,10.0.0.2:2 python train.py", "mpirun needs MPI, and these machines have none",
+     "how does section 5.10 spread a run over two machines?", RECIPE_PART_5_4),
+    (f"{ACCELERATE_5_4} --mpirun_hostfile hosts train.py", "--mpirun_hostfile hands the start to mpirun",
+     "--mpirun_hostfile is section 5.9's MPI route", RECIPE_PART_5_4),
+    # one machine only: 5.9's command, or 5.10's without the machines
+    ("ACCELERATE_USE_CPU=yes torchrun --nproc_per_node 4 train.py", "Without --nnodes, torchrun makes a run of this "
+     "machine alone", "which flags say how many machines there are", "--nnodes 2, --node_rank (this machine's number)"),
+    (with_flag(SOLUTION_5_4, "--nnodes 2", "--nnodes 1"), "--nnodes 1 makes a run of this machine alone",
+     "which flags say how many machines there are", "--nnodes 2, --node_rank (this machine's number)"),
+    (with_flag(f"{ACCELERATE_5_4} train.py", "--num_machines 2", ""), "Without --num_machines, accelerate launch "
+     "makes a run of this machine alone", "which flags say how many machines there are",
+     "--num_machines 2, --machine_rank (this machine's number), --main_process_ip and --main_process_port"),
+    # the other counts
+    (with_flag(SOLUTION_5_4, "--nnodes 2", "--nnodes 4"), "the task has 2 machines, 10.0.0.1 and 10.0.0.2",
+     "counts machines, not processes", None),
+    (with_flag(SOLUTION_5_4, "--nnodes 2", "--nnodes 1:2"), "is an elastic range, from 1 to 2 machines",
+     "Give one number of machines", None),
+    (with_flag(SOLUTION_5_4, "--nnodes 2", "--nnodes two"), "--nnodes two is not a number of machines",
+     "Give a whole number to --nnodes", None),
+    (with_flag(SOLUTION_5_4, "--nproc_per_node 2", "--nproc_per_node auto"), "starts one process per CPU core",
+     "Give the number of processes", None),
+    (with_flag(SOLUTION_5_4, "--nproc_per_node 2", "--nproc_per_node gpu"), "it has no gpu to count",
+     "Give the number of processes", None),
+    (with_flag(SOLUTION_5_4, "--nproc_per_node 2", "--nproc_per_node 3"), "--nproc_per_node 3 starts 3 processes on "
+     "machine 1", "this machine's share of the processes", None),
+    (with_flag(f"{ACCELERATE_5_4} train.py", "--num_processes 4", ""), "counts the GPUs: none on these machines",
+     "the way accelerate launch counts them", None),
+    (with_flag(f"{ACCELERATE_5_4} train.py", "--num_processes 4", "--num_processes 8"), "--num_processes 8 makes "
+     "8 // 2 = 4 per machine, 8 in all", "--num_processes counts the processes of all machines", None),
+    (with_flag(f"{ACCELERATE_5_4} train.py", "--num_processes 4", "--num_processes 5"), "does not split evenly over 2 "
+     "machines", "--num_processes counts the processes of all machines", None),
+    # where machine 1 looks for machine 0
+    (f"{TORCHRUN_5_4.replace(' --master_addr 10.0.0.1', '')} train.py", "--master_addr is 127.0.0.1 (torchrun's default "
+     "when --master_addr is not given): that is machine 1 itself", "and what is it here?", "--master_addr 10.0.0.1: machine 0's address"),
+    (with_flag(SOLUTION_5_4, "10.0.0.1", "localhost"), "--master_addr is localhost: that is machine 1 itself",
+     "and what is it here?", "--master_addr 10.0.0.1: machine 0's address"),
+    (with_flag(SOLUTION_5_4, "--nnodes 2", "--nnodes 2 --rdzv_backend c10d"), "--rdzv_endpoint is localhost: that is "
+     "machine 1 itself", "and what is it here?", "--rdzv_endpoint 10.0.0.1:PORT"),
+    (with_flag(f"{ACCELERATE_5_4} train.py", "--main_process_ip 10.0.0.1", ""), "rendezvous address None:29500",
+     "Which flag of section 5.10 names machine 0's address?", "--main_process_ip 10.0.0.1: machine 0's address"),
+    (with_flag(SOLUTION_5_4, "10.0.0.1", "10.0.0.3"), "10.0.0.3 is neither machine", "where the processes meet", None),
+    (with_flag(SOLUTION_5_4, "--master_port 29500", "--master_port 0"), "0 would make each pick a free port",
+     "the same on both machines; section 5.10 uses 29500", None),
+    ("ACCELERATE_USE_CPU=yes torchrun --nnodes 2 --nproc_per_node 2 --rdzv_backend c10d --rdzv_endpoint 10.0.0.2:29400 "
+     "train.py", "machine 1 would host one of its own", "the address of which machine", "--rdzv_endpoint 10.0.0.1:PORT"),
+    (f"MASTER_ADDR=10.0.0.1 {TORCHRUN_5_4.replace(' --master_addr 10.0.0.1', '')} train.py", "torchrun reads "
+     "--master_addr, not MASTER_ADDR", "and what is it here?", "--master_addr 10.0.0.1: machine 0's address"),
+    (with_flag(SOLUTION_5_4, "--master_addr 10.0.0.1 --master_port 29500", "--rdzv_endpoint 10.0.0.1"),
+     "the static rendezvous needs one (host:port)", "--rdzv_endpoint 10.0.0.1:PORT, the same port", None),
+    (with_flag(SOLUTION_5_4, "--master_addr 10.0.0.1 --master_port 29500", "--rdzv_endpoint 10.0.0.1:x"),
+     "x is not a port number", "Write it host:port", None),
+    (with_flag(SOLUTION_5_4, "--nnodes 2", "--nnodes 2 --rdzv_backend etcd"), "needs a rendezvous server of its own "
+     "(etcd)", "torchrun's own rendezvous needs no server", None),
+    # which machine this is
+    (with_flag(f"{ACCELERATE_5_4} train.py", "--machine_rank 1", ""), "prepare_multi_gpu_env raises TypeError",
+     "Which flag says which machine this is (section 5.10)?", "--machine_rank 1: this is machine 1."),
+    (with_flag(SOLUTION_5_4, "--node_rank 1", "--node_rank 2"), "--node_rank 2: with 2 machines the ranks are 0",
+     "Which machine is this?", None),
+    # the variable, the script, the words
+    (with_flag(SOLUTION_5_4, "ACCELERATE_USE_CPU=yes", "ACCELERATE_USE_CPU=cpu"), "raises ValueError for anything else",
      "Use one of: y, yes", None),
-    ("ACCELERATE_USE_CPU=no torchrun --nproc_per_node 4 train.py", "the trap of 5.5", "environment variable", None),
-    ("ACCELERATE_USE_CPU=yes torchrun --nproc_per_node 4 other.py", "starts other.py, not train.py",
-     "The script is train.py", None),
-    ("torchrun --nproc_per_node", "torchrun would refuse these arguments", "its options come before the script", None),
-    ("accelerate launch --multi_gpu --cpu --num_processes 4 train.py", "refuses --cpu and --multi_gpu together",
-     "Keep one launcher flag", None),
-    ("ACCELERATE_USE_CPU=yes accelerate launch --multi_gpu train.py", "counts the GPUs: none here", "Say how many", None),
-    ("accelerate launch --mpirun_hostfile hosts --num_processes 4 train.py", "mpirun, which is not installed",
-     "documented route to several CPU processes is MPI", None),
-    ("mpirun -n 4 python train.py", "mpirun is not installed", "documented route", None),
-    ("accelerate launch --use_fsdp --num_processes 4 train.py", "need TPUs or GPUs", "plain data parallelism", None),
-    ("accelerate launch --config_file my.yaml train.py", "no Accelerate config file", "needs no config file", None),
-    ("deepspeed train.py", "deepspeed does not start train.py", "Section 5.9 started the script", None),
-    ("ACCELERATE_USE_CPU=yes", "only variables", "Which program starts the processes", None),
+    (with_flag(SOLUTION_5_4, "ACCELERATE_USE_CPU=yes", "ACCELERATE_USE_CPU=no"), "trains alone: the trap of 5.5, 4 times",
+     "Section 5.5 names an environment variable", "torchrun passes your environment on to each process"),
+    (with_flag(SOLUTION_5_4, "--node_rank 1 --master_addr 10.0.0.1 --master_port 29500 train.py",
+               "--master_addr 10.0.0.1 --master_port 29500 train.py --node_rank 1"),
+     "--node_rank comes after train.py, so it goes to the script", "options come before the script's name", None),
+    (with_flag(SOLUTION_5_4, "train.py", "other.py"), "starts other.py, not train.py", "The script is train.py", None),
+    ("python train.py", "starts one process; nothing sets RANK", "tell each one its rank", RECIPE_PART_5_4),
+    ("deepspeed train.py", "deepspeed does not start train.py in several processes", "Section 5.9 started the script",
+     RECIPE_PART_5_4),
+    ("torchrun --nnodes", "torchrun would refuse these arguments", "torchrun [options] train.py", None),
+    (f"{ACCELERATE_5_4.replace('--num_machines 2', '--nnodes 2')} train.py", "accelerate launch would refuse these "
+     "arguments", "accelerate launch [options] train.py", None),
+    (with_flag(f"{ACCELERATE_5_4} train.py", "--multi_gpu", "--multi_gpu --cpu"), "refuses --cpu and --multi_gpu "
+     "together", "Keep one launcher flag", RECIPE_PART_5_4),
+    (with_flag(f"{ACCELERATE_5_4} train.py", "--multi_gpu", "--use_fsdp"), "need TPUs or GPUs (DeepSpeed, FSDP)",
+     "plain data parallelism", RECIPE_PART_5_4),
+    ("accelerate launch --config_file my.yaml train.py", "no Accelerate config file", "needs no config file",
+     RECIPE_PART_5_4),
+    ("ACCELERATE_USE_CPU=yes", "There is no command, only variables", "Which program starts the processes", None),
     ('torchrun "train.py', "does not split into words", "Check the quotes", None),
-])
+]
+
+
+@pytest.mark.parametrize("command, message_part, nudge_part, next_part", MISTAKES_5_4)
 def test_5_4_typical_mistakes(command, message_part, nudge_part, next_part):
     assert_steps(ex05.check_launch_command, command, message_part, nudge_part, next_part)
+
+
+def test_5_4_each_mistake_has_a_message_of_its_own():
+    """A mistake's phrase appears only in the messages of the mistakes meant to share it: swapping branches fails."""
+    messages = [ex05.check_launch_command(command, record=False).message for command, *_ in MISTAKES_5_4]
+    for _, part, *_ in MISTAKES_5_4:
+        meant = {i for i, (_, other, *_) in enumerate(MISTAKES_5_4) if other == part}
+        assert {i for i, message in enumerate(messages) if part in message} == meant, part
+
+
+def test_5_4_the_recipe_never_comes_first():
+    """No first try shows the recipe; a mistake that ends in it shows it only at the second try."""
+    for command, *_ in MISTAKES_5_4:
+        first = ex05.check_launch_command(command)
+        assert RECIPE_PART_5_4 not in first.hint and "--master_addr 10.0.0.1 --master_port" not in first.message, command
 
 
 @pytest.mark.parametrize("answer, message_part, hint_part", [

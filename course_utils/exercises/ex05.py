@@ -2,7 +2,8 @@
 
 5.1 predicts how a prepared dataloader shards an uneven set; 5.2 and 5.3 run the learner's training
 loop in this process on a tiny model and compare every optimizer update with a plain PyTorch
-reference; 5.4 reads a launch command with the installed `torchrun` and `accelerate launch` parsers.
+reference; 5.4 reads machine 1's command for a run on two CPU machines with the installed `torchrun` and
+`accelerate launch` parsers.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import re
 import shlex
 import warnings
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 from . import Verdict, answer_problem, exercise, not_yet, passed
 
@@ -473,19 +475,52 @@ def check_trainer_loop(fit_like_trainer: object) -> Verdict:
                    "batches).")
 
 
-# ---------------------------------------------------------------- 5.4 (apply): a launch without editing the script
+# ---------------------------------------------------------------- 5.4 (apply): one run on two CPU machines
 
-PROCESSES_5_4, SCRIPT_5_4 = 4, "train.py"
+SCRIPT_5_4 = "train.py"
+MACHINES_5_4, PER_MACHINE_5_4 = 2, 2
+PROCESSES_5_4 = MACHINES_5_4 * PER_MACHINE_5_4
+MAIN_IP_5_4, OWN_IP_5_4 = "10.0.0.1", "10.0.0.2"  # machine 0 and machine 1, where the command is typed
+DEFAULT_PORT_5_4 = 29500  # torchrun's --master_port and accelerate launch's --main_process_port when not given
+C10D_PORT_5_4 = 29400  # torchrun's c10d rendezvous when --rdzv_endpoint names no port (c10d_rendezvous_backend)
 ASSIGNMENT = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(.*)$")
 TRUTHY, FALSY = ("y", "yes", "t", "true", "on", "1"), ("n", "no", "f", "false", "off", "0")  # Accelerate's str_to_bool
-DOCUMENTED_ROUTE = ("Accelerate's documented route to several CPU processes is MPI (`accelerate config`, multi-CPU, "
-                    "then `accelerate launch --mpirun_hostfile`), which this machine does not have; torchrun is the "
-                    "way without it.")
-RECIPE_5_4 = (f"ACCELERATE_USE_CPU=yes torchrun --nproc_per_node {PROCESSES_5_4} {SCRIPT_5_4}: torchrun starts the "
-              f"{PROCESSES_5_4} processes and sets their RANK and WORLD_SIZE; the variable makes each plain "
-              f"Accelerator() use the CPU backend (gloo). {DOCUMENTED_ROUTE}")
+FLAGS_5_4 = {"torchrun": {"machines": "--nnodes", "rank": "--node_rank", "address": "--master_addr",
+                          "port": "--master_port"},
+             "accelerate launch": {"machines": "--num_machines", "rank": "--machine_rank",
+                                   "address": "--main_process_ip", "port": "--main_process_port"}}
+LAUNCH_OPTIONS_5_4 = {"nnodes", "nproc_per_node", "node_rank", "master_addr", "master_port", "standalone",
+                      "rdzv_backend", "rdzv_endpoint", "rdzv_id", "num_machines", "num_processes", "machine_rank",
+                      "main_process_ip", "main_process_port", "multi_gpu", "cpu", "same_network"}
+RECIPE_5_4 = (f"On machine 1: ACCELERATE_USE_CPU=yes torchrun --nnodes {MACHINES_5_4} --nproc_per_node "
+              f"{PER_MACHINE_5_4} --node_rank 1 --master_addr {MAIN_IP_5_4} --master_port {DEFAULT_PORT_5_4} "
+              f"{SCRIPT_5_4} (machine 0 types the same with --node_rank 0; any free port, the same on both). torchrun "
+              f"starts this machine's {PER_MACHINE_5_4} processes and meets machine 0's at its address; the variable "
+              "makes each plain Accelerator() use the CPU backend (gloo).")
+NO_MPI_NUDGE = ("These machines have no MPI. Which launcher started CPU processes without MPI in section 5.9, and how "
+                "does section 5.10 spread a run over two machines?")
 TRAP_NUDGE = ("Section 5.5 names an environment variable that does what cpu=True does, so the script needs no edit. "
               "Put VARIABLE=value before the command.")
+COUNT_NUDGE = ("Section 5.10: which launcher counts the processes of one machine, and which counts those of all "
+               "machines?")
+ONE_PROCESS_PATH = ("simple_launcher runs python train.py once, whatever --num_processes and --num_machines say, and "
+                    "it overwrites ACCELERATE_USE_CPU in the script's environment with its own --cpu flag "
+                    '(current_env["ACCELERATE_USE_CPU"] = str(args.cpu or args.use_cpu) in '
+                    "prepare_simple_launcher_cmd_env, accelerate/utils/launch.py)")
+
+
+@dataclass(frozen=True)
+class LaunchPlan:
+    """What a launch command typed on machine 1 would do, in terms both launchers share (read by their parsers)."""
+
+    program: str  # "torchrun" or "accelerate launch"
+    machines: str  # --nnodes or --num_machines, as given ("" when not)
+    count: str  # --nproc_per_node (this machine's processes) or --num_processes (all machines'), as given
+    host: str | None  # where this machine looks for machine 0
+    host_flag: str  # the flag that gave (or would give) the host
+    port: int | None  # None: the launcher's default
+    rank: int | None  # this machine's rank, as given
+    rendezvous: str  # "static" (ranks as given) or "c10d" (ranks in order of arrival)
 
 
 def split_command(command: str) -> tuple[dict[str, str], list[str]]:
@@ -515,6 +550,26 @@ def _parse(parser, words: list[str]):
         return None, lines[-1] if lines else "it stopped"
 
 
+@contextlib.contextmanager
+def _torchrun_environment(env: dict[str, str]):
+    """os.environ as torchrun's parser sees it: PET_* defaults (argparse_util.env) from the command, none from here."""
+    import os
+
+    def pet_variables() -> dict[str, str]:
+        return {key: value for key, value in os.environ.items() if key.startswith("PET_")}
+
+    saved = pet_variables()
+    try:
+        for key in saved:
+            del os.environ[key]
+        os.environ.update({key: value for key, value in env.items() if key.startswith("PET_")})
+        yield
+    finally:
+        for key in pet_variables():
+            del os.environ[key]
+        os.environ.update(saved)
+
+
 def _uses_cpu(env: dict[str, str]) -> Verdict | bool:
     """Whether ACCELERATE_USE_CPU in `env` makes Accelerator() use the CPU; a verdict for a value it would refuse."""
     value = env.get("ACCELERATE_USE_CPU", "false").lower()
@@ -527,9 +582,267 @@ def _uses_cpu(env: dict[str, str]) -> Verdict | bool:
                    f"Use one of: {', '.join(TRUTHY)}.")
 
 
+def _script_verdict(args) -> Verdict | None:
+    """The script, and launcher options misplaced after it (they go to the script)."""
+    if args.training_script != SCRIPT_5_4:
+        return not_yet(f"The command starts {args.training_script}, not {SCRIPT_5_4}.", f"The script is {SCRIPT_5_4}.")
+    misplaced = [word for word in args.training_script_args
+                 if word.startswith("--") and word[2:].split("=")[0].replace("-", "_") in LAUNCH_OPTIONS_5_4]
+    if misplaced:
+        return not_yet(f"{misplaced[0]} comes after {SCRIPT_5_4}, so it goes to the script, not to the launcher.",
+                       "A launcher's options come before the script's name; what follows it is the script's own.")
+    return None
+
+
+def _torchrun_plan(words: list[str], env: dict[str, str]) -> Verdict | LaunchPlan:
+    """torchrun's arguments, read by its own parser; a verdict for what it refuses or cannot do here."""
+    from torch.distributed.run import get_args_parser
+
+    with _torchrun_environment(env):
+        args, complaint = _parse(get_args_parser(), words)
+    if args is None:
+        return not_yet(f"torchrun would refuse these arguments: {complaint}",
+                       f"torchrun [options] {SCRIPT_5_4}: its options come before the script.")
+    if args.standalone:
+        return not_yet("--standalone makes torchrun its own meeting point: a rendezvous on a free port of this machine "
+                       "(c10d at localhost:0) under a random id, and it ignores --rdzv_endpoint, --master_addr, "
+                       "--master_port and --node_rank (run() in torch/distributed/run.py). With --nnodes 2, each "
+                       "machine would wait there for a second machine that cannot find it, until the rendezvous times "
+                       "out (RendezvousTimeoutError).",
+                       "--standalone is for one machine (section 5.9, and 5.10's 8 GPUs). What does 5.10's "
+                       "two-machine torchrun command give instead?",
+                       f"Drop --standalone; name machine 0 with --master_addr {MAIN_IP_5_4} and a port with "
+                       "--master_port (the same on both machines), and this machine with --node_rank.")
+    if args.rdzv_backend not in ("static", "c10d"):
+        return not_yet(f"--rdzv_backend {args.rdzv_backend} needs a rendezvous server of its own (etcd), which these "
+                       "machines do not run.",
+                       "torchrun's own rendezvous needs no server: the default (static) meets at --master_addr and "
+                       "--master_port, as in section 5.10.")
+    if (problem := _script_verdict(args)) is not None:
+        return problem
+    if args.rdzv_backend == "static" and not args.rdzv_endpoint:
+        host, host_flag, port = args.master_addr, "--master_addr", args.master_port
+    else:  # torchrun's get_rdzv_endpoint: an endpoint, if given, replaces --master_addr and --master_port
+        host, _, port_text = args.rdzv_endpoint.rpartition(":") if ":" in args.rdzv_endpoint else (
+            args.rdzv_endpoint, "", "")
+        if args.rdzv_backend == "static" and not port_text:
+            return not_yet(f"--rdzv_endpoint {args.rdzv_endpoint} names no port; the static rendezvous needs one "
+                           "(host:port) and stops without it.",
+                           f"--rdzv_endpoint {MAIN_IP_5_4}:PORT, the same port on both machines.")
+        if port_text and not port_text.isdigit():
+            return not_yet(f"--rdzv_endpoint {args.rdzv_endpoint}: {port_text} is not a port number.",
+                           "Write it host:port.")
+        host_flag, port = "--rdzv_endpoint", int(port_text) if port_text else C10D_PORT_5_4
+        host = host or "localhost"  # parse_rendezvous_endpoint: no endpoint means this machine
+    return LaunchPlan("torchrun", args.nnodes, str(args.nproc_per_node), host or None, host_flag, port,
+                      args.node_rank, args.rdzv_backend)
+
+
+def _accelerate_plan(words: list[str]) -> Verdict | LaunchPlan:
+    """accelerate launch's arguments, read by its own parser; a verdict for what it refuses or cannot do here."""
+    from accelerate.commands.launch import launch_command_parser
+
+    args, complaint = _parse(launch_command_parser(), words)
+    if args is None:
+        return not_yet(f"accelerate launch would refuse these arguments: {complaint}",
+                       f"accelerate launch [options] {SCRIPT_5_4}: its options come before the script.")
+    chosen = [flag for flag in ("cpu", "multi_gpu", "tpu", "use_deepspeed", "use_fsdp") if getattr(args, flag)]
+    if len(chosen) > 1:
+        return not_yet(f"accelerate launch refuses {' and '.join('--' + flag for flag in chosen)} together: it takes "
+                       "one of --cpu, --multi_gpu, --tpu, --use_deepspeed, --use_fsdp.",
+                       "Keep one launcher flag.", RECIPE_5_4)
+    if args.mpirun_hostfile:
+        return not_yet("--mpirun_hostfile hands the start to mpirun, and these machines have no MPI.",
+                       f"--mpirun_hostfile is section 5.9's MPI route. {NO_MPI_NUDGE}", RECIPE_5_4)
+    if args.config_file:
+        return not_yet("This exercise has no Accelerate config file: give everything on the command line.",
+                       "Which launcher needs no config file (section 5.9)?", RECIPE_5_4)
+    if args.tpu or args.use_deepspeed or args.use_fsdp:
+        return not_yet("Those launchers need TPUs or GPUs (DeepSpeed, FSDP); these machines have neither.",
+                       "Four copies of a small model on CPUs is plain data parallelism (section 5.9).", RECIPE_5_4)
+    if args.cpu:
+        return not_yet(f"--cpu sends accelerate launch down its one-process path: {ONE_PROCESS_PATH}. Section 5.9 "
+                       "printed world size 1.",
+                       "Which launcher started several CPU processes in section 5.9 without a workaround?", RECIPE_5_4)
+    if not args.multi_gpu:
+        return not_yet(f"Without --multi_gpu, on machines with no GPU, accelerate launch takes its one-process path: "
+                       f"{ONE_PROCESS_PATH}, so even your ACCELERATE_USE_CPU=yes would reach the script as False.",
+                       "Which launcher started several CPU processes in section 5.9 without a workaround, and which "
+                       "flag would accelerate launch need to start more than one?", RECIPE_5_4)
+    if (problem := _script_verdict(args)) is not None:
+        return problem
+    # prepare_multi_gpu_env: with --num_machines > 1 the rendezvous is --main_process_ip:--main_process_port
+    # (rdzv_endpoint, or master_addr/master_port with --same_network), this machine's rank is --machine_rank
+    rendezvous = "c10d" if args.rdzv_backend == "c10d" else "static"
+    return LaunchPlan("accelerate launch", "" if args.num_machines is None else str(args.num_machines),
+                      "" if args.num_processes is None else str(args.num_processes), args.main_process_ip,
+                      "--main_process_ip", args.main_process_port, args.machine_rank, rendezvous)
+
+
+def _machines_verdict(plan: LaunchPlan) -> Verdict | None:
+    """Two machines, exactly."""
+    flag = FLAGS_5_4[plan.program]["machines"]
+    machines = plan.machines or "1"  # torchrun's default is "1:1"; accelerate launch sets 1 when not given
+    try:
+        low, _, high = machines.partition(":")
+        least, most = int(low), int(high or low)
+    except ValueError:
+        return not_yet(f"{flag} {plan.machines} is not a number of machines.", f"Give a whole number to {flag}.")
+    if most == 1:
+        given = plan.machines not in ("", "1:1")  # "1:1": torchrun's default
+        said = f"{flag} {plan.machines}" if given else f"Without {flag}, {plan.program}"
+        return not_yet(f"{said} makes a run of this machine alone: machine 1's processes would train among "
+                       "themselves, in a run of their own that machine 0's processes never join.",
+                       "Section 5.10 starts one run on two machines: which flags say how many machines there are, "
+                       "which one this is, and where machine 0 is?",
+                       f"{flag} {MACHINES_5_4}, {FLAGS_5_4[plan.program]['rank']} (this machine's number), "
+                       f"{FLAGS_5_4[plan.program]['address']} and {FLAGS_5_4[plan.program]['port']} (machine 0's "
+                       "address and a port, the same on both machines).")
+    if least != most:
+        return not_yet(f"{flag} {plan.machines} is an elastic range, from {least} to {most} machines; the task has "
+                       f"exactly {MACHINES_5_4}.", "Give one number of machines.")
+    if most != MACHINES_5_4:
+        return not_yet(f"{flag} {plan.machines}: the task has {MACHINES_5_4} machines, {MAIN_IP_5_4} and "
+                       f"{OWN_IP_5_4}.", f"{flag} counts machines, not processes.")
+    return None
+
+
+def _count_verdict(plan: LaunchPlan) -> Verdict | None:
+    """Two processes on this machine, four in all, in the way each launcher counts them."""
+    count = plan.count
+    if plan.program == "torchrun":
+        if count in ("auto", "cpu"):
+            return not_yet(f"--nproc_per_node {count} on a machine without GPUs starts one process per CPU core: as "
+                           f"many as machine 1 has, not {PER_MACHINE_5_4}.", "Give the number of processes.")
+        if not count.isdigit():
+            return not_yet(f"--nproc_per_node {count} would stop torchrun on this machine: it has no {count} to count "
+                           "(determine_local_world_size raises ValueError).", "Give the number of processes.")
+        if int(count) == PROCESSES_5_4:
+            return not_yet(f"torchrun's --nproc_per_node counts the processes of one machine: {count} starts {count} "
+                           f"on machine 1 alone, twice its share ({PROCESSES_5_4} in all are {PER_MACHINE_5_4} on "
+                           "each machine).",
+                           COUNT_NUDGE,
+                           f"--nproc_per_node {PER_MACHINE_5_4}: this machine's share; torchrun adds up the machines' "
+                           f"processes into WORLD_SIZE={PROCESSES_5_4}.")
+        if int(count) != PER_MACHINE_5_4:
+            return not_yet(f"--nproc_per_node {count} starts {count} process{'es' * (count != '1')} on machine 1; the "
+                           f"task asks for {PER_MACHINE_5_4} on each machine.",
+                           "--nproc_per_node is this machine's share of the processes.")
+        return None
+    if not count:
+        return not_yet("Without --num_processes, accelerate launch --multi_gpu counts the GPUs: none on these "
+                       "machines, so it would start no process.",
+                       "Say how many processes, the way accelerate launch counts them (section 5.10).")
+    if int(count) == PER_MACHINE_5_4:
+        return not_yet(f"accelerate launch's --num_processes counts the processes of all machines: {count} makes "
+                       f"{count} // {MACHINES_5_4} = {int(count) // MACHINES_5_4} per machine (prepare_multi_gpu_env "
+                       f"in accelerate/utils/launch.py), {count} in all, not {PROCESSES_5_4}.",
+                       COUNT_NUDGE,
+                       f"--num_processes {PROCESSES_5_4}: both machines' processes; accelerate launch starts "
+                       f"{PROCESSES_5_4} // {MACHINES_5_4} = {PER_MACHINE_5_4} on each.")
+    if int(count) // MACHINES_5_4 != PER_MACHINE_5_4:
+        per_machine = int(count) // MACHINES_5_4
+        return not_yet(f"--num_processes {count} makes {count} // {MACHINES_5_4} = {per_machine} per machine, "
+                       f"{per_machine * MACHINES_5_4} in all; the task asks for {PROCESSES_5_4}.",
+                       "--num_processes counts the processes of all machines.")
+    if int(count) != PROCESSES_5_4:
+        return not_yet(f"--num_processes {count} does not split evenly over {MACHINES_5_4} machines; the task asks "
+                       f"for {PROCESSES_5_4} in all.", "--num_processes counts the processes of all machines.")
+    return None
+
+
+def _address_verdict(plan: LaunchPlan, env: dict[str, str]) -> Verdict | None:
+    """Machine 1 must look for machine 0, at machine 0's address, on a real port."""
+    flag, host = plan.host_flag, plan.host
+    address_hint = (f"{flag} {MAIN_IP_5_4}{':PORT' if flag == '--rdzv_endpoint' else ''}: machine 0's address, the "
+                    "same in both machines' commands.")
+    if host is None:
+        return not_yet(f"Without {flag}, machine 1 does not know where machine 0 is: accelerate launch would hand "
+                       f"torchrun the rendezvous address None:{plan.port or DEFAULT_PORT_5_4}.",
+                       "Which flag of section 5.10 names machine 0's address?", address_hint)
+    if host == OWN_IP_5_4 and plan.rendezvous == "c10d":
+        return not_yet(f"{OWN_IP_5_4} is machine 1's own address. With c10d, the machine whose address the endpoint "
+                       "names hosts the meeting point (_matches_machine_hostname in c10d_rendezvous_backend.py): "
+                       "machine 1 would host one of its own, while machine 0's command names machine 0, as in 5.10; "
+                       "each would wait for the other until the rendezvous times out.",
+                       "Both machines' commands name the same address: the address of which machine (section 5.10)?",
+                       address_hint)
+    if host == OWN_IP_5_4:
+        return not_yet(f"{OWN_IP_5_4} is machine 1's own address. The machines meet where machine 0 is, and both must "
+                       "name it: in torchrun's static rendezvous only node 0 hosts the meeting point (a TCPStore with "
+                       "is_master = self.rank == 0, torch/distributed/elastic/rendezvous/static_tcp_rendezvous.py) and "
+                       "the others connect to the address they are given. Machine 1 would wait at its own address, "
+                       "where nobody listens, until it times out.",
+                       "Both machines' commands name the same address: the address of which machine (section 5.10)?",
+                       address_hint)
+    if host in ("localhost", "0.0.0.0", "::1") or host.startswith("127."):
+        default = " (torchrun's default when --master_addr is not given)" if (
+            flag, host) == ("--master_addr", "127.0.0.1") else ""
+        if default and "MASTER_ADDR" in env:
+            default += ("; torchrun reads --master_addr, not MASTER_ADDR, which it sets itself in each process "
+                        "(local_elastic_agent.py)")
+        return not_yet(f"{flag} is {host}{default}: that is machine 1 itself, so it would look for the meeting point "
+                       "on itself, not on machine 0.",
+                       "Which flag of section 5.10 names machine 0's address, and what is it here?", address_hint)
+    if host != MAIN_IP_5_4:
+        return not_yet(f"{host} is neither machine: machine 0 is at {MAIN_IP_5_4}, machine 1 at {OWN_IP_5_4}.",
+                       "Name the machine where the processes meet: machine 0.")
+    if plan.port is not None and not 0 < plan.port < 65536:
+        port_flag = "--rdzv_endpoint" if flag == "--rdzv_endpoint" else FLAGS_5_4[plan.program]["port"]
+        return not_yet(f"{port_flag} gives port {plan.port}: both machines must name the same real port (1 to 65535) "
+                       "where machine 0 listens; 0 would make each pick a free port of its own.",
+                       f"Pick a free port, the same on both machines; section 5.10 uses {DEFAULT_PORT_5_4}.")
+    return None
+
+
+def _rank_verdict(plan: LaunchPlan) -> Verdict | None:
+    """Machine 1 says it is machine 1 (where the rendezvous reads the rank: static)."""
+    flag = FLAGS_5_4[plan.program]["rank"]
+    if plan.rank is None and plan.program == "accelerate launch":
+        return not_yet(f"Without {flag}, accelerate launch stops: with --num_machines {MACHINES_5_4} it reads "
+                       "int(args.machine_rank), and machine_rank is None (prepare_multi_gpu_env raises TypeError).",
+                       "Which flag says which machine this is (section 5.10)?",
+                       f"{flag} 1: this is machine 1.")
+    if plan.rendezvous != "static":
+        return None  # c10d numbers the machines in the order they arrive and ignores --node_rank
+    if not plan.rank:
+        default = " (its default when not given)" if plan.program == "torchrun" else ""
+        return not_yet(f"{flag} 0{default} is machine 0's command. Typed on machine 1 as well, both machines claim "
+                       "node 0 and nobody is node 1, so the run waits for node 1 until it times out.",
+                       "Which flag says which machine this is, and which machine is this?",
+                       f"{flag} 1: machine 1's command differs from machine 0's only there.")
+    if plan.rank != 1:
+        return not_yet(f"{flag} {plan.rank}: with {MACHINES_5_4} machines the ranks are 0 (machine 0) and 1.",
+                       "Which machine is this?")
+    return None
+
+
+def _cpu_verdict(plan: LaunchPlan, env: dict[str, str]) -> Verdict | None:
+    """Each plain Accelerator() must be told to use the CPU: the trap of 5.5."""
+    uses_cpu = _uses_cpu(env)
+    if isinstance(uses_cpu, Verdict):
+        return uses_cpu
+    if uses_cpu:
+        return None
+    if plan.program == "torchrun":
+        return not_yet(f"torchrun would start the {PROCESSES_5_4} processes of both machines, but each plain "
+                       "Accelerator() finds no GPU, falls back to one process and trains alone: the trap of 5.5, "
+                       f"{PROCESSES_5_4} times.",
+                       TRAP_NUDGE,
+                       "ACCELERATE_USE_CPU=yes before torchrun: torchrun passes your environment on to each process, "
+                       "and the variable makes Accelerator() do what cpu=True does.")
+    return not_yet("--multi_gpu would hand the start to torchrun's launcher, but nothing in it says CPU: each plain "
+                   "Accelerator() finds no GPU, falls back to one process and trains alone, the trap of 5.5 (in 5.9, "
+                   "--multi_gpu trained on the CPU only because that script hard-codes cpu=True).",
+                   TRAP_NUDGE,
+                   "ACCELERATE_USE_CPU=yes before accelerate launch: --multi_gpu passes your environment on untouched "
+                   "(prepare_multi_gpu_env sets no ACCELERATE_USE_CPU), and the variable makes Accelerator() do what "
+                   "cpu=True does.")
+
+
 @exercise("5.4")
 def check_launch_command(command: object) -> Verdict:
-    """Notebook 05, Exercise 5.4: a command starting a plain-Accelerator() train.py in 4 synchronised CPU processes."""
+    """Notebook 05, Exercise 5.4: machine 1's command for one run of 4 CPU processes on 2 machines, train.py unedited."""
     if (problem := answer_problem(command, 'Write the command line as a string, e.g. answer_5_4 = "torchrun ... train.py".',
                                   kind=str, kind_hint='Put the command line in quotes: answer_5_4 = "...".')) is not None:
         return problem
@@ -542,92 +855,43 @@ def check_launch_command(command: object) -> Verdict:
     if words[0] in ("python", "python3") and words[1:3] == ["-m", "torch.distributed.run"]:
         words = ["torchrun", *words[3:]]
     program = words[0]
-    if program == "mpirun":
-        return not_yet("mpirun is not installed on this machine (no MPI).", DOCUMENTED_ROUTE)
+    if program in ("mpirun", "mpiexec"):
+        return not_yet(f"{program} needs MPI, and these machines have none.", NO_MPI_NUDGE, RECIPE_5_4)
     if program in ("python", "python3"):
         return not_yet(f"{program} {SCRIPT_5_4} starts one process; nothing sets RANK or WORLD_SIZE, so Accelerate sees "
                        "a world of 1.",
                        "Which launchers start several processes and tell each one its rank (section 5.9)?",
                        RECIPE_5_4)
     if program == "torchrun":
-        from torch.distributed.run import get_args_parser
-
-        args, complaint = _parse(get_args_parser(), words[1:])
-        if args is None:
-            return not_yet(f"torchrun would refuse these arguments: {complaint}",
-                           f"torchrun --nproc_per_node N {SCRIPT_5_4}: its options come before the script.")
-        script, nproc, nnodes = args.training_script, str(args.nproc_per_node), str(args.nnodes)
+        plan = _torchrun_plan(words[1:], env)
     elif program == "accelerate" and words[1:2] == ["launch"]:
-        from accelerate.commands.launch import launch_command_parser
-
-        args, complaint = _parse(launch_command_parser(), words[2:])
-        if args is None:
-            return not_yet(f"accelerate launch would refuse these arguments: {complaint}",
-                           f"accelerate launch [options] {SCRIPT_5_4}: its options come before the script.")
-        script = args.training_script
-        chosen = [flag for flag in ("cpu", "multi_gpu", "tpu", "use_deepspeed", "use_fsdp") if getattr(args, flag)]
-        if len(chosen) > 1:
-            return not_yet(f"accelerate launch refuses {' and '.join('--' + flag for flag in chosen)} together: it takes "
-                           "one of --cpu, --multi_gpu, --tpu, --use_deepspeed, --use_fsdp.",
-                           "Keep one launcher flag.", RECIPE_5_4)
-        if args.mpirun_hostfile:
-            return not_yet("--mpirun_hostfile hands the start to mpirun, which is not installed on this machine (no "
-                           "MPI).", DOCUMENTED_ROUTE)
-        if args.config_file:
-            return not_yet("This exercise has no Accelerate config file: give everything on the command line.",
-                           "Which launcher needs no config file (section 5.9)?", RECIPE_5_4)
-        if args.tpu or args.use_deepspeed or args.use_fsdp:
-            return not_yet("Those launchers need TPUs or GPUs (DeepSpeed, FSDP); this machine has neither.",
-                           "Four copies of a small model on the CPU is plain data parallelism (section 5.9).", RECIPE_5_4)
-        if not args.multi_gpu:
-            why = ("--cpu sends accelerate launch down its one-process path" if args.cpu else
-                   "without --multi_gpu, on a machine with no GPU, accelerate launch takes its one-process path")
-            return not_yet(f"{why} (simple_launcher: it runs python {SCRIPT_5_4} once, whatever --num_processes says; "
-                           "section 5.9 printed world size 1). It even sets ACCELERATE_USE_CPU from its own --cpu flag.",
-                           "Which launcher started two CPU processes in section 5.9 without a workaround?",
-                           RECIPE_5_4)
-        if args.num_processes is None:
-            return not_yet("Without --num_processes, accelerate launch --multi_gpu counts the GPUs: none here, so it "
-                           "fails.", f"Say how many processes: {PROCESSES_5_4}.")
-        nproc, nnodes = str(args.num_processes), str(args.num_machines or 1)
+        plan = _accelerate_plan(words[2:])
     else:
         return not_yet(f"{program} does not start {SCRIPT_5_4} in several processes.",
                        "Section 5.9 started the script with torchrun and with accelerate launch.", RECIPE_5_4)
-    if script != SCRIPT_5_4:
-        return not_yet(f"The command starts {script}, not {SCRIPT_5_4}.", f"The script is {SCRIPT_5_4}.")
-    misplaced = [word for word in args.training_script_args if word.lstrip("-").split("=")[0].replace("-", "_")
-                 in ("nproc_per_node", "num_processes", "multi_gpu", "standalone", "cpu")]
-    if misplaced:
-        return not_yet(f"{misplaced[0]} comes after {SCRIPT_5_4}, so it goes to the script, not to the launcher.",
-                       "A launcher's options come before the script's name; what follows it is the script's own.")
-    if nnodes.split(":") not in (["1"], ["1", "1"]):  # torchrun's default is "1:1" (min:max machines)
-        return not_yet(f"{nnodes} machines: the count of machines, not of processes. Alone, the launcher would wait for "
-                       "the others to join.", "One machine, several processes on it: which option counts those?")
-    if nproc in ("auto", "cpu"):
-        return not_yet(f"--nproc_per_node {nproc} on a machine without GPUs starts one process per CPU core: as many "
-                       f"as this machine has, not {PROCESSES_5_4}.", f"Give the number: {PROCESSES_5_4}.")
-    if nproc == "gpu" or not nproc.isdigit():
-        return not_yet(f"--nproc_per_node {nproc} would stop torchrun on this machine: it has no GPU to count.",
-                       f"Give the number: {PROCESSES_5_4}.")
-    if nproc != str(PROCESSES_5_4):
-        return not_yet(f"That starts {nproc} process{'es' if nproc != '1' else ''}, not {PROCESSES_5_4}.",
-                       f"The task asks for {PROCESSES_5_4} processes.")
-    uses_cpu = _uses_cpu(env)
-    if isinstance(uses_cpu, Verdict):
-        return uses_cpu
-    if not uses_cpu:
-        if program == "torchrun":
-            return not_yet(f"torchrun starts {PROCESSES_5_4} processes, but each plain Accelerator() finds no GPU, falls "
-                           "back to one process, and trains alone: the trap of 5.5, four times.",
-                           TRAP_NUDGE, RECIPE_5_4)
-        return not_yet(f"--multi_gpu starts {PROCESSES_5_4} processes, but nothing in it says CPU. In 5.9 it trained on "
-                       "the CPU only because that script hard-codes cpu=True, a workaround; this train.py has a plain "
-                       "Accelerator(), so each process falls back to a world of 1: the trap of 5.5.",
-                       TRAP_NUDGE, RECIPE_5_4)
-    if program == "accelerate":
-        return passed(f"{PROCESSES_5_4} processes on the CPU: --multi_gpu hands over to the same elastic launcher as "
-                      "torchrun and passes your environment on, and ACCELERATE_USE_CPU makes each Accelerator() use "
-                      f"gloo. It works, but --multi_gpu on a CPU stays a workaround: {DOCUMENTED_ROUTE}")
-    return passed(f"torchrun starts {PROCESSES_5_4} processes and tells each its rank; ACCELERATE_USE_CPU makes each "
-                  "plain Accelerator() meet the others over gloo on the CPU, as cpu=True would: one data-parallel run, "
-                  "the script unchanged.")
+    if isinstance(plan, Verdict):
+        return plan
+    for verdict in (_machines_verdict(plan), _count_verdict(plan), _address_verdict(plan, env),
+                    _rank_verdict(plan),
+                    _cpu_verdict(plan, env)):
+        if verdict is not None:
+            return verdict
+    port = f"port {plan.port}" if plan.port is not None else f"port {DEFAULT_PORT_5_4}, the default"
+    together = (f"one data-parallel run of {PROCESSES_5_4} processes ({PER_MACHINE_5_4} per machine), gradients "
+                "averaged over gloo on the CPUs, the script unchanged.")
+    if plan.program == "accelerate launch":
+        return passed(f"accelerate launch --multi_gpu hands this machine's start to torchrun's launcher with "
+                      f"--nproc_per_node {PROCESSES_5_4} // {MACHINES_5_4} = {PER_MACHINE_5_4} and node rank 1, to meet "
+                      f"machine 0 at {MAIN_IP_5_4} ({port}); it passes your environment on untouched, so "
+                      f"ACCELERATE_USE_CPU makes each plain Accelerator() use the CPU: {together} It works, but "
+                      "--multi_gpu on CPUs stays a workaround; torchrun says what it does.")
+    if plan.rendezvous == "c10d":
+        return passed(f"torchrun's c10d rendezvous at {MAIN_IP_5_4} ({port}) gathers {MACHINES_5_4} machines of "
+                      f"{PER_MACHINE_5_4} processes, the same command on both; it numbers the machines in the order "
+                      f"they arrive (and ignores --node_rank), so machine 1 may become node 0: no matter for data "
+                      f"parallelism. ACCELERATE_USE_CPU makes each plain Accelerator() use the CPU: {together}")
+    return passed(f"Machine 1 starts its {PER_MACHINE_5_4} processes as node 1 of {MACHINES_5_4} and meets machine 0 "
+                  f"at {MAIN_IP_5_4} ({port}), where machine 0's torchrun, node 0, hosts the rendezvous; torchrun "
+                  f"numbers the {PROCESSES_5_4} processes 0 to {PROCESSES_5_4 - 1} (RANK, WORLD_SIZE), and "
+                  f"ACCELERATE_USE_CPU makes each plain Accelerator() use the CPU: {together} Machine 0 types the "
+                  "same command with --node_rank 0.")
