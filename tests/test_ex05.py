@@ -7,6 +7,7 @@ import nbformat
 import pytest
 from accelerate import Accelerator
 
+from course_utils import exercises
 from course_utils.exercises import ex05
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "05_accelerate.ipynb"
@@ -83,14 +84,16 @@ def test_5_1_answers_of_the_wrong_shape(answer, message_part, hint_part):
 
 def make_loop(accumulation=2, epochs=1, backward="accelerator", prepare_scheduler=True, prepare_optimizer=True,
               prepare_loader=True, step_scheduler=True, clip=None, clip_every_batch=False, loss_factor=1.0,
-              mean_of_update=False, fail=False):
+              mean_of_update=False, fail=False, last_update_of=None):
     """A training loop with Accelerate, its typical mistakes switched on by the arguments (defaults: 5.2's fix).
 
-    mean_of_update=True divides each update's loss by the batches it really has, as the Trainer does (5.3).
+    mean_of_update=True divides each update's loss by the batches it really has, as the Trainer does (5.3);
+    last_update_of=2 does so as if the last update of an epoch always had 2 batches (a loop written for 18 only).
+    fail=True raises at once; fail=23 raises only on a loader of 23 batches.
     """
 
     def fit(model, optimizer, scheduler, loader):
-        if fail:
+        if fail is True or fail == len(loader):
             raise ZeroDivisionError("on purpose")
         accelerator = Accelerator(gradient_accumulation_steps=accumulation)
         model = accelerator.prepare(model)
@@ -104,6 +107,8 @@ def make_loop(accumulation=2, epochs=1, backward="accelerator", prepare_schedule
         for _ in range(epochs):
             for i, batch in enumerate(loader):
                 in_update = min(accumulation, len(loader) - i // accumulation * accumulation)
+                if last_update_of is not None:
+                    in_update = last_update_of if in_update < accumulation else accumulation
                 with accelerator.accumulate(model):
                     loss = model(**batch).loss * loss_factor
                     if mean_of_update:
@@ -228,14 +233,15 @@ def trainer_updates(batches, epochs, accumulation, max_grad_norm):
     return optimizer.updates
 
 
-def test_5_3_the_reference_is_what_a_real_trainer_does():
-    """On 18 batches, 4 per update: 10 updates, the last of each epoch the mean of its 2 batches, not half of it."""
-    trainer = trainer_updates(18, 2, 4, 0.5)
-    reference = ex05.reference_updates(18, 2, 4, clip=0.5)
-    assert len(trainer) == len(reference) == 10
+@pytest.mark.parametrize("batches, updates", [(18, 10), (23, 12)])
+def test_5_3_the_reference_is_what_a_real_trainer_does(batches, updates):
+    """4 per update: the last of each epoch the mean of its 2 (or 3) batches, not 2/4 (or 3/4) of it."""
+    trainer = trainer_updates(batches, 2, 4, 0.5)
+    reference = ex05.reference_updates(batches, 2, 4, clip=0.5)
+    assert len(trainer) == len(reference) == updates
     assert ex05._learning_rates(trainer) == ex05._learning_rates(reference)
     assert ex05._gradient_gap(trainer, reference) < 1e-5
-    assert ex05._gradient_gap(trainer, ex05.reference_updates(18, 2, 4, clip=0.5, short_group="accelerate")) > 0.5
+    assert ex05._gradient_gap(trainer, ex05.reference_updates(batches, 2, 4, clip=0.5, short_group="accelerate")) > 0.2
 
 
 def test_5_3_the_short_groups_are_what_the_loops_do():
@@ -254,6 +260,9 @@ def test_5_3_the_short_groups_are_what_the_loops_do():
 def test_5_3_the_trainer_like_loop_passes():
     feedback = ex05.check_trainer_loop(make_loop(**TRAINER_LIKE))
     assert feedback and "10 updates, 5 per epoch: 4 updates of 4 batches and a last one of the 2 left" in feedback.message
+    assert "and the same on 23 batches" in feedback.message
+    assert "when it scales the loss itself (as it does for this tiny model, whose forward takes no **kwargs" in (
+        feedback.message)
 
 
 def test_5_3_the_notebook_solution_passes_and_holds_for_any_loader():
@@ -268,12 +277,59 @@ def test_5_2_the_notebook_solution_passes():
     assert ex05.check_accumulating_loop(notebook_solution("fit"))
 
 
-def test_5_3_a_plain_accelerate_loop_is_told_about_the_last_update():
-    """5.2's loop with the three numbers changed: right on 16 batches, half the last update's gradient on 18."""
-    assert_steps(ex05.check_trainer_loop, make_loop(**PLAIN_ACCELERATE),
-                 "from the 2 batches left, it applied half their mean gradient",
-                 "how many batches the current update has", "accelerator.backward(loss * 4 / in_update)")
-    assert ex05.check_trainer_loop(make_loop(**PLAIN_ACCELERATE, backward="halved")).message.count("half their mean")
+def test_5_3_a_plain_accelerate_loop_is_told_the_symptom_first():
+    """5.2's loop with the three numbers changed: right on 16 batches, half the last update's gradient on 18.
+
+    The message states the symptom only; the nudge points to 5.2's bullet; the why and the recipe come next.
+    """
+    loop = make_loop(**PLAIN_ACCELERATE)
+    first, second = first_and_second(ex05.check_trainer_loop, loop)
+    assert "2/4" not in first.message + first.hint and "in_update" not in first.message + first.hint
+    assert "accelerator.backward(loss * 4 / in_update)" in second.hint
+    exercises._wrong_tries.clear()
+    assert_steps(ex05.check_trainer_loop, loop, "The last update of each epoch is not: it is half the Trainer's",
+                 "Reread 5.2's bullet on `accelerator.backward`: what does it divide every loss by, and how many "
+                 "batches", "their gradients add up to 2/4 of their mean")
+    assert "it is half the Trainer's" in ex05.check_trainer_loop(make_loop(**PLAIN_ACCELERATE, backward="halved")).message
+
+
+def test_5_3_a_loop_written_for_18_batches_fails_on_23():
+    """backward(loss * 2) is right on 18 batches by luck (2 left: 4 / 2 = 2); the loader of 23 shows it."""
+    loop = make_loop(**PLAIN_ACCELERATE, loss_factor=2.0)
+    updates, _ = ex05._run_learner_loop(loop, 18, 2, 4)
+    assert ex05._gradient_gap(updates, ex05.reference_updates(18, 2, 4, clip=0.5)) < 1e-5  # invisible on 18
+    assert_steps(ex05.check_trainer_loop, loop, "On 18 batches your updates are the Trainer's; on a loader of 23 "
+                 "batches (6 updates per epoch, the last one of the 3 batches left) they are not: the last update of an "
+                 "epoch is longer than the Trainer's", "Is your loop written for 18 batches only?",
+                 "`in_update = min(4, len(loader) - i // 4 * 4)`")
+
+
+@pytest.mark.parametrize("loop, found", [
+    (make_loop(**TRAINER_LIKE, last_update_of=2), "the last update of an epoch is longer than the Trainer's"),
+    (make_loop(**TRAINER_LIKE, fail=23), "your function raised ZeroDivisionError: on purpose"),
+])
+def test_5_3_the_loader_of_23_batches_says_what_differs(loop, found):
+    assert_steps(ex05.check_trainer_loop, loop, found, "Is your loop written for 18 batches only?",
+                 "`in_update = min(4, len(loader) - i // 4 * 4)`")
+
+
+@pytest.mark.parametrize("loop", [make_loop(**PLAIN_ACCELERATE, backward="loss"),
+                                  make_loop(**PLAIN_ACCELERATE, loss_factor=4.0)])
+def test_5_3_no_division_is_told_the_gradients_were_added(loop):
+    """loss.backward(), or accelerator.backward(loss * 4): each loss undivided, on 18 and on 23 batches."""
+    assert_steps(ex05.check_trainer_loop, loop, "added, not averaged: each loss reached the backward pass undivided",
+                 "what does it do when gradients accumulate?", "it divides the loss by the accumulation steps")
+
+
+@pytest.mark.parametrize("loop", [make_loop(**PLAIN_ACCELERATE, loss_factor=10.0),
+                                  make_loop(**TRAINER_LIKE, loss_factor=2.0),
+                                  make_loop(**TRAINER_LIKE, backward="loss")])
+def test_5_3_other_over_scaling_is_not_told_the_gradients_were_added(loop):
+    """Clipped alike on 18 batches, these differ from no division on 23: the check does not call them added."""
+    assert_steps(ex05.check_trainer_loop, loop, "the last update of each epoch is too long: its gradient reached the "
+                 "clipping threshold", "Multiply the loss by just what makes each update's gradient the mean",
+                 "`in_update = min(4, len(loader) - i // 4 * 4)`")
+    assert "added" not in ex05.check_trainer_loop(loop).message
 
 
 @pytest.mark.parametrize("loop, message_part, nudge_part, next_part", [
@@ -296,8 +352,6 @@ def test_5_3_loops_that_miss_the_end_of_the_epoch(loop, message_part, nudge_part
     (dict(clip=1.0), "clipped at norm 1.0, the Trainer's default", "Which number in the clipping call", None),
     (dict(clip_every_batch=True), "clipped on every batch, while they were still being accumulated",
      "Accelerate has a flag that says so", "Clip only `if accelerator.sync_gradients:`"),
-    (dict(backward="loss"), "added, not averaged (loss.backward()", "what does it do when gradients accumulate?",
-     "it divides the loss by the accumulation steps"),
     (dict(accumulation=2), "2 batches per update: gradient_accumulation_steps=2", "one more for the batches left",
      "loop `for epoch in range(2):`"),
     (dict(accumulation=1), "One update per batch: nothing was accumulated", "one more for the batches left", None),
@@ -330,12 +384,37 @@ def test_5_3_the_mistakes_are_far_apart():
     assert ex05._gradient_gap(straddled, one_epoch_by_two) > 4 * ex05.TOLERANCE
 
 
-def test_5_3_the_last_update_of_an_epoch_is_not_hidden_by_clipping():
-    """The last, short update's gradient stays under the clipping threshold, the others go over it."""
-    unclipped = ex05.reference_updates(18, 2, 4)
-    norms = [float(gradient.norm()) for _, gradient in unclipped]
-    last = {4, 9}
-    assert all(norms[k] < 0.5 for k in last) and all(norms[k] > 0.5 for k in range(10) if k not in last), norms
+def clipped_norms(monkeypatch, batches, **switches):
+    """The norm of each update's gradient just before the reference loop clips it at 0.5."""
+    import torch
+
+    norms, clip = [], torch.nn.utils.clip_grad_norm_
+
+    def recording(parameters, max_norm):
+        norm = clip(parameters, max_norm)
+        norms.append(float(norm))
+        return norm
+
+    monkeypatch.setattr(torch.nn.utils, "clip_grad_norm_", recording)
+    ex05.reference_updates(batches, 2, 4, clip=0.5, **switches)
+    monkeypatch.undo()
+    return norms
+
+
+@pytest.mark.parametrize("batches", [18, 23])
+def test_5_3_the_last_update_of_an_epoch_is_not_hidden_by_clipping(monkeypatch, batches):
+    """The last, short update's gradient stays under the clipping threshold, every update of 4 batches goes over it."""
+    norms = clipped_norms(monkeypatch, batches)
+    per_epoch = len(norms) // 2
+    last = {per_epoch - 1, 2 * per_epoch - 1}
+    assert all(norms[k] < 0.5 for k in last) and all(norms[k] > 0.5 for k in range(len(norms)) if k not in last), norms
+
+
+def test_5_3_on_23_batches_even_the_undivided_last_update_stays_under_the_clip(monkeypatch):
+    """On 18 batches loss.backward() pushes the last update over 0.5, so the clip hides by how much; not on 23."""
+    on_18, on_23 = (clipped_norms(monkeypatch, batches, loss_divisor=1) for batches in (18, 23))
+    assert on_18[4] > 0.5 and on_18[9] > 0.5, on_18
+    assert on_23[5] < 0.5 and on_23[11] < 0.5, on_23
 
 
 def test_5_3_answers_of_the_wrong_kind():
@@ -395,6 +474,12 @@ def test_5_4_accelerate_launch_multi_gpu_with_the_variable_passes_as_a_workaroun
     feedback = ex05.check_launch_command(command)
     assert feedback and "--nproc_per_node 4 // 2 = 2 and node rank 1" in feedback.message
     assert "--multi_gpu on CPUs stays a workaround" in feedback.message
+
+
+def test_5_4_accelerate_launch_with_c10d_does_not_claim_node_rank_1():
+    feedback = ex05.check_launch_command(f"{ACCELERATE_5_4} --rdzv_backend c10d train.py")
+    assert feedback and "--multi_gpu on CPUs stays a workaround" in feedback.message
+    assert "node rank 1" not in feedback.message and "which its c10d rendezvous ignores" in feedback.message
 
 
 def notebook_answer_5_4():
@@ -488,8 +573,12 @@ MISTAKES_5_4 = [  # (command, a phrase only its message has, the nudge's phrase,
      "when --master_addr is not given): that is machine 1 itself", "and what is it here?", "--master_addr 10.0.0.1: machine 0's address"),
     (with_flag(SOLUTION_5_4, "10.0.0.1", "localhost"), "--master_addr is localhost: that is machine 1 itself",
      "and what is it here?", "--master_addr 10.0.0.1: machine 0's address"),
-    (with_flag(SOLUTION_5_4, "--nnodes 2", "--nnodes 2 --rdzv_backend c10d"), "--rdzv_endpoint is localhost: that is "
-     "machine 1 itself", "and what is it here?", "--rdzv_endpoint 10.0.0.1:PORT"),
+    (with_flag(SOLUTION_5_4, "--nnodes 2", "--nnodes 2 --rdzv_backend c10d"), "--master_addr and --master_port count "
+     "for the static rendezvous alone", "With c10d, which flag names the meeting point",
+     "or drop --rdzv_backend c10d"),
+    ("ACCELERATE_USE_CPU=yes torchrun --nnodes 2 --nproc_per_node 2 --rdzv_backend c10d --rdzv_endpoint localhost "
+     "train.py", "--rdzv_endpoint is localhost: that is machine 1 itself", "and what is it here?",
+     "--rdzv_endpoint 10.0.0.1:PORT"),
     (with_flag(f"{ACCELERATE_5_4} train.py", "--main_process_ip 10.0.0.1", ""), "rendezvous address None:29500",
      "Which flag of section 5.10 names machine 0's address?", "--main_process_ip 10.0.0.1: machine 0's address"),
     (with_flag(SOLUTION_5_4, "10.0.0.1", "10.0.0.3"), "10.0.0.3 is neither machine", "where the processes meet", None),

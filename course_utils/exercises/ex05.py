@@ -190,7 +190,8 @@ def reference_updates(batches: int, epochs: int, accumulation: int, clip: float 
     The defaults are the right loop (the Trainer's); the other arguments switch on one typical mistake each.
     `short_group` says what becomes of the batches left at the end of an epoch when `batches` does not divide by
     `accumulation` (18 batches, 4 per update: 2 left):
-    "mean": one more update, from their mean gradient (the Trainer divides the loss by the batches the group has);
+    "mean": one more update, from their mean gradient (the Trainer, when it scales the loss itself, divides the loss by
+    the batches the group has);
     "accelerate": one more update, their loss divided by `accumulation` like every other (a plain Accelerate loop:
     accelerator.backward always divides by gradient_accumulation_steps, so 2 of 4 give half their mean);
     "carried": no update; their gradients stay and join the next epoch's first update, and the last epoch's are
@@ -345,10 +346,14 @@ def check_accumulating_loop(fit: object) -> Verdict:
 # ---------------------------------------------------------------- 5.3 (apply): the Trainer's settings, by hand
 
 BATCHES_5_3, EPOCHS_5_3, ACCUMULATION_5_3, MAX_NORM_5_3 = 18, 2, 4, 0.5
+OTHER_5_3 = 23  # a second loader, 3 batches left per epoch, so quiet that even their sum stays under the clip: a loop
+# written for 18 batches only, or one that scales every loss by another factor than 4 / (the update's batches), shows
 LEFT_5_3 = BATCHES_5_3 % ACCUMULATION_5_3  # the batches left at the end of each epoch: 2
 PER_EPOCH_5_3 = math.ceil(BATCHES_5_3 / ACCUMULATION_5_3)  # 5 updates per epoch: four of 4 batches, one of 2
 SHAPE_5_3 = (f"{PER_EPOCH_5_3} per epoch: {BATCHES_5_3 // ACCUMULATION_5_3} updates of {ACCUMULATION_5_3} batches "
              f"and a last one of the {LEFT_5_3} left at the end of the loader")
+TRAINER_5_3 = ("when it scales the loss itself (as it does for this tiny model, whose forward takes no **kwargs; "
+               "notebook 04, section 4.6, shows when it does not)")
 RECIPE_LAST_5_3 = (f"Work out how many batches the current update has: {ACCUMULATION_5_3}, or the ones left at the end "
                    f"of the loader, `in_update = min({ACCUMULATION_5_3}, len(loader) - i // {ACCUMULATION_5_3} * "
                    f"{ACCUMULATION_5_3})` for batch i of the epoch; then call accelerator.backward(loss * "
@@ -356,10 +361,37 @@ RECIPE_LAST_5_3 = (f"Work out how many batches the current update has: {ACCUMULA
                    "is the mean of its own batches.")
 
 
-def _matches(updates: list, **switches) -> bool:
+def _matches(updates: list, batches: int = BATCHES_5_3, **switches) -> bool:
     """Whether the learner's updates are those of the reference loop with `switches` (5.3's settings otherwise)."""
-    reference = reference_updates(BATCHES_5_3, EPOCHS_5_3, ACCUMULATION_5_3, **{"clip": MAX_NORM_5_3, **switches})
+    reference = reference_updates(batches, EPOCHS_5_3, ACCUMULATION_5_3, **{"clip": MAX_NORM_5_3, **switches})
     return _gradient_gap(updates, reference) <= TOLERANCE
+
+
+def _other_loader_verdict(updates: list | None, error: str | None) -> Verdict | None:
+    """None if the loop is also the Trainer's on OTHER_5_3 batches (it already is on 18); else what differs there."""
+    expected = reference_updates(OTHER_5_3, EPOCHS_5_3, ACCUMULATION_5_3, clip=MAX_NORM_5_3)
+    left = OTHER_5_3 % ACCUMULATION_5_3
+    shape = (f"{math.ceil(OTHER_5_3 / ACCUMULATION_5_3)} updates per epoch, the last one of the {left} batches left")
+    if error is not None:
+        found = f"your function raised {error}"
+    elif len(updates) != len(expected):
+        found = f"your function updated the weights {len(updates)} times, the Trainer {len(expected)}"
+    elif _learning_rates(updates) != _learning_rates(expected):
+        found = "your updates' learning rates are not the schedule's"
+    elif _gradient_gap(updates, expected) <= TOLERANCE:
+        return None
+    else:
+        gaps = [float((a - b).norm() / max(float(b.norm()), 1e-12)) for (_, a), (_, b) in zip(updates, expected)]
+        first = next(k for k, gap in enumerate(gaps) if gap > TOLERANCE)
+        (_, mine), (_, theirs) = updates[first], expected[first]
+        longer = "longer" if float(mine.norm()) > float(theirs.norm()) else "shorter"
+        last = (first + 1) % (len(expected) // EPOCHS_5_3) == 0
+        found = f"{'the last update of an epoch' if last else f'update {first + 1}'} is {longer} than the Trainer's"
+    return not_yet(f"On {BATCHES_5_3} batches your updates are the Trainer's; on a loader of {OTHER_5_3} batches "
+                   f"({shape}) they are not: {found}.",
+                   f"Is your loop written for {BATCHES_5_3} batches only? Look for a number in it that holds only "
+                   f"when {LEFT_5_3} batches are left at the end of an epoch: the check also runs it on {OTHER_5_3}.",
+                   RECIPE_LAST_5_3)
 
 
 @exercise("5.3")
@@ -367,7 +399,9 @@ def check_trainer_loop(fit_like_trainer: object) -> Verdict:
     """Notebook 05, Exercise 5.3: what the Trainer does with 4 batches per update, clipping at 0.5, 2 epochs.
 
     The loader has 18 batches, not a multiple of 4: each epoch ends with an update of the 2 batches left, from
-    their mean gradient (the Trainer divides their loss by 2, a plain Accelerate loop by 4).
+    their mean gradient (the Trainer, when it scales the loss itself, divides their loss by 2; a plain Accelerate
+    loop by 4). The loop must also be the Trainer's on 23 batches (3 left), where clipping hides no scaling of the
+    last update.
     """
     if (problem := answer_problem(fit_like_trainer, "Write fit_like_trainer(model, optimizer, scheduler, loader) and "
                                                     "assign the function itself: answer_5_3 = fit_like_trainer.",
@@ -379,6 +413,11 @@ def check_trainer_loop(fit_like_trainer: object) -> Verdict:
                        "Start from the loop of 5.2 (or your fix of Exercise 5.2), keep the signature "
                        "fit_like_trainer(model, optimizer, scheduler, loader), and make it work for any length of "
                        "loader.")
+
+    @functools.cache
+    def on_other_loader():
+        return _run_learner_loop(fit_like_trainer, OTHER_5_3, EPOCHS_5_3, ACCUMULATION_5_3)
+
     expected = reference_updates(BATCHES_5_3, EPOCHS_5_3, ACCUMULATION_5_3, clip=MAX_NORM_5_3)
     if len(updates) != len(expected):
         made = (f"Your function updated the weights {len(updates)} times; the Trainer makes {len(expected)} over "
@@ -427,21 +466,36 @@ def check_trainer_loop(fit_like_trainer: object) -> Verdict:
                        "Prepare the scheduler with the other objects and call scheduler.step() once per loop turn: "
                        "the prepared scheduler skips the turns that only accumulate.")
     if _gradient_gap(updates, expected) <= TOLERANCE:
+        if (problem := _other_loader_verdict(*on_other_loader())) is not None:
+            return problem
         return passed(f"{len(updates)} updates, {SHAPE_5_3}, each from the mean gradient of its own batches, clipped "
-                      f"to norm {MAX_NORM_5_3} just before it, the schedule stepped once per update: what the Trainer "
-                      "does with these arguments, also at the end of each epoch.")
+                      f"to norm {MAX_NORM_5_3} just before it, the schedule stepped once per update, and the same on "
+                      f"{OTHER_5_3} batches: what the Trainer does with these arguments, also at the end of each "
+                      f"epoch, {TRAINER_5_3}.")
     if _matches(updates, short_group="accelerate"):
         return not_yet(f"Your {len(updates)} updates come at the right batches with the right learning rates, and "
-                       f"your updates of {ACCUMULATION_5_3} batches are the Trainer's. The last one of each epoch is "
-                       f"not: from the {LEFT_5_3} batches left, it applied half their mean gradient. "
+                       f"your updates of {ACCUMULATION_5_3} batches are the Trainer's. The last update of each epoch "
+                       "is not: it is half the Trainer's.",
+                       "Reread 5.2's bullet on `accelerator.backward`: what does it divide every loss by, and how "
+                       f"many batches does the last update of an epoch of {BATCHES_5_3} have?",
                        f"accelerator.backward divides every loss by gradient_accumulation_steps ({ACCUMULATION_5_3}), "
                        f"also when the end of the loader forces an update after {LEFT_5_3} batches, so their "
-                       f"gradients add up to {LEFT_5_3}/{ACCUMULATION_5_3} of their mean. The Trainer divides the "
-                       f"loss by the batches the update really has, {LEFT_5_3}: every update is a mean.",
-                       "Your loop must know how many batches the current update has: "
-                       f"{ACCUMULATION_5_3}, except at the end of the loader. Then give accelerator.backward a loss "
-                       "whose gradients add up to their mean (5.2's bullet on accelerator.backward says what it "
-                       "divides by).",
+                       f"gradients add up to {LEFT_5_3}/{ACCUMULATION_5_3} of their mean. The Trainer, "
+                       f"{TRAINER_5_3}, divides by the batches the update really has. {RECIPE_LAST_5_3}")
+    if _matches(updates, loss_divisor=1):  # the last update of each epoch went over the clipping threshold
+        if _matches(on_other_loader()[0] or [], OTHER_5_3, loss_divisor=1):
+            return not_yet("The batches' gradients were added, not averaged: each loss reached the backward pass "
+                           "undivided (loss.backward() instead of accelerator.backward(loss), or accelerator.backward on a "
+                           f"loss multiplied by {ACCUMULATION_5_3}). Clipping to {MAX_NORM_5_3} hides it on the updates whose "
+                           "gradient is large, not on the last, smaller update of each epoch.",
+                           "Which line replaces loss.backward(), and what does it do when gradients accumulate?",
+                           "Call accelerator.backward(...) on the loss: it divides the loss by the accumulation steps.")
+        return not_yet(f"Your updates of {ACCUMULATION_5_3} batches are clipped like the Trainer's, but the last update "
+                       f"of each epoch is too long: its gradient reached the clipping threshold, {MAX_NORM_5_3}, while "
+                       f"the Trainer's, the mean of its {LEFT_5_3} batches' gradients, stays under it. Your loop "
+                       "multiplies the losses by too much.",
+                       "Reread 5.2's bullet on `accelerator.backward`: what does it divide every loss by? Multiply "
+                       "the loss by just what makes each update's gradient the mean of its own batches.",
                        RECIPE_LAST_5_3)
     mistakes = [
         (dict(clip=None), "No update used a clipped gradient: either nothing was clipped, or the clipping came after "
@@ -458,12 +512,6 @@ def check_trainer_loop(fit_like_trainer: object) -> Verdict:
          "sum changes what the next batches add to.",
          "When is the accumulated gradient complete? Accelerate has a flag that says so.",
          "Clip only `if accelerator.sync_gradients:`, the batch that completes an update."),
-        (dict(loss_divisor=1),
-         f"The batches' gradients were added, not averaged (loss.backward() instead of accelerator.backward(...)): "
-         f"clipping to {MAX_NORM_5_3} hides it on the updates whose gradient is large, not on the last, smaller "
-         "update of each epoch.",
-         "Which line replaces loss.backward(), and what does it do when gradients accumulate?",
-         "Call accelerator.backward(...) on the loss: it divides the loss by the accumulation steps."),
     ]
     for switches, message, *hints in mistakes:  # each with the Trainer's last update, or with a plain Accelerate one
         if _matches(updates, **switches) or _matches(updates, short_group="accelerate", **switches):
@@ -521,6 +569,7 @@ class LaunchPlan:
     port: int | None  # None: the launcher's default
     rank: int | None  # this machine's rank, as given
     rendezvous: str  # "static" (ranks as given) or "c10d" (ranks in order of arrival)
+    endpoint_given: bool = True  # False: torchrun's c10d without --rdzv_endpoint (it meets at localhost)
 
 
 def split_command(command: str) -> tuple[dict[str, str], list[str]]:
@@ -635,7 +684,8 @@ def _torchrun_plan(words: list[str], env: dict[str, str]) -> Verdict | LaunchPla
         host_flag, port = "--rdzv_endpoint", int(port_text) if port_text else C10D_PORT_5_4
         host = host or "localhost"  # parse_rendezvous_endpoint: no endpoint means this machine
     return LaunchPlan("torchrun", args.nnodes, str(args.nproc_per_node), host or None, host_flag, port,
-                      args.node_rank, args.rdzv_backend)
+                      args.node_rank, args.rdzv_backend,
+                      endpoint_given=args.rdzv_backend != "c10d" or bool(args.rdzv_endpoint))
 
 
 def _accelerate_plan(words: list[str]) -> Verdict | LaunchPlan:
@@ -760,6 +810,15 @@ def _address_verdict(plan: LaunchPlan, env: dict[str, str]) -> Verdict | None:
         return not_yet(f"Without {flag}, machine 1 does not know where machine 0 is: accelerate launch would hand "
                        f"torchrun the rendezvous address None:{plan.port or DEFAULT_PORT_5_4}.",
                        "Which flag of section 5.10 names machine 0's address?", address_hint)
+    if not plan.endpoint_given:
+        return not_yet("With --rdzv_backend c10d, torchrun meets at --rdzv_endpoint only: --master_addr and "
+                       "--master_port count for the static rendezvous alone (get_rdzv_endpoint in "
+                       f"torch/distributed/run.py). With no --rdzv_endpoint, it meets at localhost:{C10D_PORT_5_4} "
+                       "(parse_rendezvous_endpoint's default): machine 1 itself, not machine 0.",
+                       "With c10d, which flag names the meeting point, and whose address must it hold?",
+                       f"--rdzv_endpoint {MAIN_IP_5_4}:PORT: machine 0's address, the same in both machines' "
+                       "commands; or drop --rdzv_backend c10d, and torchrun's default static rendezvous meets at "
+                       "--master_addr and --master_port.")
     if host == OWN_IP_5_4 and plan.rendezvous == "c10d":
         return not_yet(f"{OWN_IP_5_4} is machine 1's own address. With c10d, the machine whose address the endpoint "
                        "names hosts the meeting point (_matches_machine_hostname in c10d_rendezvous_backend.py): "
@@ -880,8 +939,11 @@ def check_launch_command(command: object) -> Verdict:
     together = (f"one data-parallel run of {PROCESSES_5_4} processes ({PER_MACHINE_5_4} per machine), gradients "
                 "averaged over gloo on the CPUs, the script unchanged.")
     if plan.program == "accelerate launch":
+        rank = ("--node_rank 1, which its c10d rendezvous ignores (it numbers the machines in the order they arrive, "
+                "so machine 1 may become node 0: no matter for data parallelism)" if plan.rendezvous == "c10d"
+                else "node rank 1")
         return passed(f"accelerate launch --multi_gpu hands this machine's start to torchrun's launcher with "
-                      f"--nproc_per_node {PROCESSES_5_4} // {MACHINES_5_4} = {PER_MACHINE_5_4} and node rank 1, to meet "
+                      f"--nproc_per_node {PROCESSES_5_4} // {MACHINES_5_4} = {PER_MACHINE_5_4} and {rank}, to meet "
                       f"machine 0 at {MAIN_IP_5_4} ({port}); it passes your environment on untouched, so "
                       f"ACCELERATE_USE_CPU makes each plain Accelerator() use the CPU: {together} It works, but "
                       "--multi_gpu on CPUs stays a workaround; torchrun says what it does.")
