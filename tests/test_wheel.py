@@ -21,7 +21,8 @@ for name in ("environment", "standins", "measure", "pretrained", "exercises",
              *(f"exercises.ex0{n}" for n in range(1, 7))):
     importlib.import_module(f"course_utils.{name}")
 from course_utils.exercises.ex05 import check_launch_command
-assert check_launch_command("ACCELERATE_USE_CPU=yes torchrun --nproc_per_node 4 train.py")
+assert check_launch_command("ACCELERATE_USE_CPU=yes torchrun --nnodes 2 --nproc_per_node 2 --node_rank 1 "
+                            "--master_addr 10.0.0.1 --master_port 29500 train.py", record=False)
 course_utils.setup()
 bert = course_utils.model_source("bert-base-uncased")
 assert bert.startswith(os.environ["COURSE_CACHE"]), bert
