@@ -15,6 +15,7 @@ FAKE_GPU_MACHINE = """
 import shutil
 
 import torch
+import torch._dynamo  # before the fake: its import-time set-up (which Transformers 5.17 triggers) needs the real build
 
 def starts_cuda(*args, **kwargs):
     raise AssertionError("this call starts CUDA in the notebook's process: forked processes could not use it")
